@@ -1,0 +1,3 @@
+from sectool.cli import main
+
+main()

@@ -1,0 +1,80 @@
+"""The command line: click commands that call one core function each and print the result.
+
+This package is the only user of click and rich. Errors from the core arrive as SectoolError
+and leave through :class:`SectoolGroup`, the one boundary that prints them and sets the exit code.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from sectool import __version__
+from sectool.errors import ExitStatus, SectoolError
+
+
+class SectoolGroup(click.Group):
+    """Turns SectoolError into ``error[code]: message`` plus a hint, and a documented exit code."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except SectoolError as exc:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            where = exc.where()
+            prefix = f"{where}: " if where else ""
+            click.echo(f"error[{exc.code}]: {prefix}{exc.message}", err=True)
+            if exc.hint:
+                click.echo(f"  hint: {exc.hint}", err=True)
+            ctx.exit(int(exc.exit_code))
+        except (KeyboardInterrupt, BrokenPipeError):
+            ctx.exit(130)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            click.echo(f"error[internal]: {type(exc).__name__}: {exc}", err=True)
+            click.echo("  hint: this is a bug in sectool; rerun with --debug for the traceback "
+                       "and report it", err=True)
+            ctx.exit(int(ExitStatus.INTERNAL))
+
+    def list_commands(self, ctx):
+        return list(self.commands)  # in the order they were added: the user's order
+
+
+@click.group(cls=SectoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="sectool")
+@click.option("-C", "directory", type=click.Path(file_okay=False), default=None,
+              help="Run as if started in this directory (like git -C).")
+@click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
+@click.pass_context
+def cli(ctx: click.Context, directory: str | None, debug: bool) -> None:
+    """Version manager for the Smart Energy Code: documents, change sets, designations and
+    tracked-change redlines in a git repository.
+
+    \b
+    Example:
+      sectool init /tmp/sec --sample && cd /tmp/sec && sectool show M6.2
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug or bool(os.environ.get("SECTOOL_DEBUG"))
+    ctx.obj["directory"] = directory
+
+
+def main() -> None:
+    from sectool.cli import commands  # noqa: F401  (registers the commands)
+
+    try:
+        cli.main(prog_name="sectool", standalone_mode=True)
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        sys.exit(code)
+
+
+__all__ = ["cli", "main", "ExitStatus"]

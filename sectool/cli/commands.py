@@ -1,0 +1,3 @@
+"""Registers every command on the group (imported by main)."""
+
+from sectool.cli import tree_cmds  # noqa: F401

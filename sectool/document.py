@@ -1,0 +1,303 @@
+"""Parse a SEC document (Markdown, one paragraph per block) into its clause tree, exactly.
+
+A document is a sequence of blocks. Each block keeps its raw text, separators included, so
+printing a parsed document gives back its bytes. The first line of a block says what it is:
+
+    # Section M: General          the title (first line of the file)
+    ## M6 Party Details           a sub-section heading (appendices: "## 4 Revocation")
+    ### Notices                   a topic heading (any heading without a number)
+    M6.2 Each Party shall ...     a paragraph (appendices: "4.3", "4.3.1")
+    (a) ... / (i) ... / (A) ...   sub-paragraphs, nested below the paragraph
+    anything else                 text that belongs to the clause above it
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from sectool.errors import MalformedDocument
+from sectool.model import DocId, Kind
+
+TITLE = re.compile(r"# (Section|Schedule|Appendix) ([A-Z]{1,2}|[1-9][0-9]*): (\S.*)")
+_HEADING = re.compile(r"(#{2,6})[ \t]+(.*)")
+_SUB = re.compile(r"\(([a-z]{1,2}|[A-Z])\)(?:[ \t]|$)")
+_SECTION_NUMBER = r"[A-Z]\d+[A-Z]?(?:\.\d+[A-Z]?)*"
+_BARE_NUMBER = r"\d+[A-Z]?(?:\.\d+[A-Z]?)*"
+_BARE_PARAGRAPH = r"\d+[A-Z]?(?:\.\d+[A-Z]?)+"
+
+# Levels decide where a clause's text ends: at the next block of the same or a lower level.
+TITLE_LEVEL, HEADING_LEVEL, TOPIC_LEVEL, PARAGRAPH_LEVEL = 0, 1, 2, 3
+TEXT_LEVEL = 99
+
+
+@dataclass
+class Block:
+    """One block of a document: its exact text and what it is."""
+
+    raw: str
+    line: int
+    kind: str  # title | heading | topic | paragraph | subparagraph | text
+    clause: str | None  # the clause this block starts, or (text blocks) belongs to
+    level: int
+    label: str = ""  # a heading's title, or the term a glossary entry defines
+
+    @property
+    def text(self) -> str:
+        """The block's content without the blank lines that separate it from the next."""
+        return self.raw.rstrip("\r\n") if self.raw.strip() else ""
+
+
+@dataclass
+class Document:
+    """A parsed document: its id, title and blocks; ``str(doc)`` is the exact source."""
+
+    doc_id: DocId
+    title: str
+    blocks: list[Block]
+    index: dict[str, int] = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return "".join(b.raw for b in self.blocks)
+
+    def clauses(self) -> list[str]:
+        """Clause ids in document order."""
+        return list(self.index)
+
+    def span(self, clause: str) -> tuple[int, int]:
+        """Block range [start, end) of a clause with everything below it."""
+        start = self.index[clause]
+        level = self.blocks[start].level
+        end = start + 1
+        while end < len(self.blocks) and self.blocks[end].level > level:
+            end += 1
+        return start, end
+
+    def clause_text(self, clause: str) -> str:
+        start, end = self.span(clause)
+        return "".join(b.raw for b in self.blocks[start:end]).rstrip("\r\n") + "\n"
+
+    def heading_of(self, clause: str) -> str:
+        """A clause's own heading (sub-sections) or the term it defines (glossary entries)."""
+        i = self.index.get(clause)
+        return self.blocks[i].label if i is not None else ""
+
+
+def _roman(s: str) -> int | None:
+    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
+    if not s or any(c not in values for c in s):
+        return None
+    total = 0
+    for a, b in zip(s, s[1:] + " ", strict=False):
+        v = values[a]
+        total += -v if b != " " and values[b] > v else v
+    return total if _to_roman(total) == s else None
+
+
+def _to_roman(n: int) -> str:
+    out = ""
+    for v, sym in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
+                   (5, "v"), (4, "iv"), (1, "i")):
+        while n >= v:
+            out += sym
+            n -= v
+    return out
+
+
+def _next_alpha(s: str) -> str:
+    if s == "z":
+        return "aa"
+    if len(s) == 2:
+        return chr(ord(s[0]) + 1) * 2 if s[0] != "z" else ""
+    return chr(ord(s) + 1)
+
+
+def _is_next(style: str, prev: str, token: str) -> bool:
+    if style == "roman":
+        value = _roman(prev)
+        return value is not None and _roman(token) == value + 1
+    if style == "upper":
+        return token.isupper() and len(token) == 1 and ord(token) == ord(prev) + 1
+    return token.islower() and token == _next_alpha(prev)
+
+
+_FIRST = {"a": "alpha", "i": "roman", "A": "upper"}
+
+
+def split_blocks(text: str, kind: Kind) -> list[tuple[int, str]]:
+    """Split source text into (first line number, raw text) blocks, losing nothing."""
+    alternatives = [r"#", r"\((?:[a-z]{1,2}|[A-Z])\)[ \t]"]
+    if kind is Kind.SECTION:
+        alternatives.append(_SECTION_NUMBER + r"[ \t]")
+    starts = re.compile("|".join(alternatives))
+    blocks: list[tuple[int, list[str]]] = []
+    after_blank = True
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        blank = not line.strip()
+        if blank and blocks:
+            blocks[-1][1].append(line)
+        elif not blank and (after_blank or starts.match(line) or not blocks):
+            blocks.append((number, [line]))
+        elif blocks:
+            blocks[-1][1].append(line)
+        else:
+            blocks.append((number, [line]))
+        after_blank = blank
+    return [(n, "".join(lines)) for n, lines in blocks]
+
+
+class _Parser:
+    """Walks the blocks once, keeping the open clause chain to number and check each one."""
+
+    def __init__(self, doc_id: DocId, path: str) -> None:
+        self.doc_id = doc_id
+        self.path = path
+        self.index: dict[str, int] = {}
+        self.lines: dict[str, int] = {}
+        self.heading: tuple[str, tuple] | None = None  # (clause, components)
+        self.paragraphs: dict[tuple, str] = {}  # components -> clause, under the current heading
+        self.last_child: dict[str, tuple] = {}  # parent clause -> last child's components
+        self.anchor: str | None = None  # the paragraph that sub-paragraphs hang from
+        self.anchor_level = PARAGRAPH_LEVEL
+        self.subs: list[tuple[str, str, str, int]] = []  # (style, token, clause, level)
+        self.current: str | None = None
+
+    def fail(self, message: str, line: int, hint: str, clause: str | None = None):
+        raise MalformedDocument(message, hint, path=self.path, line=line, clause=clause)
+
+    def register(self, clause: str, position: int, line: int) -> None:
+        if clause in self.index:
+            self.fail(
+                f"duplicate clause {clause} (first at line {self.lines[clause]})",
+                line, "renumber one of them, or insert with a letter suffix (N4A)", clause,
+            )
+        self.index[clause] = position
+        self.lines[clause] = line
+        self.current = clause
+
+    def order(self, parent: str, comps: tuple, clause: str, line: int) -> None:
+        prev = self.last_child.get(parent)
+        if prev is not None and comps[-1] <= prev:
+            self.fail(f"clause {clause} is out of order", line,
+                      "clauses must be numbered in ascending order", clause)
+        self.last_child[parent] = comps[-1]
+
+
+def _components(number: str) -> tuple:
+    number = number.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") if number[:1].isalpha() else number
+    out = []
+    for part in number.split("."):
+        m = re.fullmatch(r"(\d+)([A-Z]?)", part)
+        out.append((int(m.group(1)), m.group(2)) if m else (0, part))
+    return tuple(out)
+
+
+def parse_document(text: str, doc_id: DocId, path: str | None = None) -> Document:
+    """Parse ``text`` as the document ``doc_id``; raise MalformedDocument with file:line."""
+    path = path or doc_id.path
+    p = _Parser(doc_id, path)
+    raw_blocks = split_blocks(text, doc_id.kind)
+    if not raw_blocks:
+        p.fail("the document is empty", 1, f"start it with a title line: # {doc_id}: Title")
+    first_line, first_raw = raw_blocks[0]
+    m = TITLE.fullmatch(first_raw.splitlines()[0].rstrip("\r\n"))
+    if first_line != 1 or not m:
+        p.fail("the first line is not the document's title", 1,
+               f"start the file with: # {doc_id}: Title")
+    if (m.group(1).lower(), m.group(2)) != (doc_id.kind.value, doc_id.key):
+        p.fail(f"the title names {m.group(1)} {m.group(2)}, but this file is {doc_id}", 1,
+               f"rename the file or change the title to: # {doc_id}: {m.group(3)}")
+    blocks = [Block(first_raw, 1, "title", None, TITLE_LEVEL, m.group(3).strip())]
+    for line, raw in raw_blocks[1:]:
+        blocks.append(_classify(p, raw, line, len(blocks)))
+    return Document(doc_id, m.group(3).strip(), blocks, p.index)
+
+
+def _classify(p: _Parser, raw: str, line: int, position: int) -> Block:
+    first = raw.splitlines()[0].rstrip("\r\n")
+    section = p.doc_id.kind is Kind.SECTION
+    h = _HEADING.fullmatch(first)
+    if h:
+        number_re = _SECTION_NUMBER if section else _BARE_NUMBER
+        hm = re.fullmatch(rf"({number_re})(?:[ \t]+(.*))?", h.group(2))
+        if hm and len(h.group(1)) == 2 and (not section or hm.group(1)[0] == p.doc_id.key):
+            return _heading(p, raw, line, position, hm.group(1), (hm.group(2) or "").strip())
+        p.anchor, p.subs = None, []
+        return Block(raw, line, "topic", p.current, TOPIC_LEVEL, h.group(2).strip())
+    number_re = rf"{p.doc_id.key}\d+[A-Z]?(?:\.\d+[A-Z]?)+" if section else _BARE_PARAGRAPH
+    pm = re.match(rf"({number_re})(?:[ \t]|$)", first)
+    if pm:
+        return _paragraph(p, raw, line, position, pm.group(1))
+    sm = _SUB.match(first)
+    if sm:
+        return _subparagraph(p, raw, line, position, sm.group(1))
+    label = _defined_term(first) if p.doc_id.kind is Kind.SECTION else ""
+    return Block(raw, line, "text", p.current, TEXT_LEVEL, label)
+
+
+def _heading(p: _Parser, raw: str, line: int, position: int, number: str, title: str) -> Block:
+    comps = _components(number)
+    p.register(number, position, line)
+    if p.heading is not None and comps <= p.heading[1]:
+        p.fail(f"heading {number} is out of order (it follows {p.heading[0]})", line,
+               "sub-section headings must be numbered in ascending order", number)
+    p.heading = (number, comps)
+    p.paragraphs = {comps: number}
+    p.anchor, p.subs = None, []
+    return Block(raw, line, "heading", number, HEADING_LEVEL, title)
+
+
+def _paragraph(p: _Parser, raw: str, line: int, position: int, number: str) -> Block:
+    comps = _components(number)
+    parent_comps = comps[:-1]
+    parent = p.paragraphs.get(parent_comps)
+    while parent is None and len(parent_comps) > 1:
+        parent_comps = parent_comps[:-1]
+        parent = p.paragraphs.get(parent_comps)
+    if parent is None:
+        if p.heading is not None:
+            p.fail(f"clause {number} is not under its heading (it follows {p.heading[0]})", line,
+                   "move it under its sub-section heading, or fix its number", number)
+        parent = ""
+    p.register(number, position, line)
+    p.order(parent, comps, number, line)
+    p.paragraphs[comps] = number
+    level = PARAGRAPH_LEVEL + len(comps) - 2
+    p.anchor, p.anchor_level, p.subs = number, level, []
+    return Block(raw, line, "paragraph", number, level)
+
+
+def _subparagraph(p: _Parser, raw: str, line: int, position: int, token: str) -> Block:
+    if p.anchor is None:
+        p.fail(f"sub-paragraph ({token}) has no numbered paragraph above it", line,
+               "put it below the paragraph it belongs to")
+    for depth in range(len(p.subs) - 1, -1, -1):
+        style, prev, _, level = p.subs[depth]
+        if _is_next(style, prev, token):
+            parent = p.subs[depth - 1][2] if depth else p.anchor
+            del p.subs[depth:]
+            return _push_sub(p, raw, line, position, style, token, parent, level)
+    style = _FIRST.get(token)
+    if style is None or any(s == style for s, *_ in p.subs):
+        where = p.subs[-1][2] if p.subs else p.anchor
+        p.fail(f"sub-paragraph ({token}) is out of order after {where}", line,
+               "number sub-paragraphs (a), (b), ... then (i), (ii), ... then (A), (B), ...",
+               where)
+    parent = p.subs[-1][2] if p.subs else p.anchor
+    level = (p.subs[-1][3] if p.subs else p.anchor_level) + 1
+    return _push_sub(p, raw, line, position, style, token, parent, level)
+
+
+def _push_sub(p, raw, line, position, style, token, parent, level) -> Block:
+    clause = f"{parent}({token})"
+    p.register(clause, position, line)
+    p.subs.append((style, token, clause, level))
+    return Block(raw, line, "subparagraph", clause, level)
+
+
+_TERM = re.compile(r'["“]([^"”]+)["”] (?:means|has the meaning|shall have the meaning)')
+
+
+def _defined_term(first_line: str) -> str:
+    m = _TERM.match(first_line.lstrip("*_ "))
+    return m.group(1) if m else ""

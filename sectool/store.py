@@ -1,0 +1,328 @@
+"""The SEC tree's git repository: reads at any revision, and all-or-nothing writes.
+
+This is the only module that talks to git. Writes go through :meth:`Store.transaction`:
+
+1. under a lock file, the new blobs, tree, commit and (optionally) annotated tag are written as
+   unreferenced objects, which change nothing anyone can see;
+2. a journal naming the old and new commits and the paths involved is written;
+3. the index and working tree are brought to the new commit for those paths only;
+4. one ``git update-ref --stdin`` transaction moves the branch and creates the tag, atomically
+   and only if the branch is still where it was (the commit point);
+5. the journal is removed.
+
+Any exception before the commit point puts the paths back as they were. A process killed part
+way leaves the journal, and the next sectool command in the tree finishes or undoes the work
+depending on which side of the commit point it died.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import subprocess
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from sectool.errors import GitFailure, Locked, SectoolError
+
+_FALLBACK_IDENTITY = {
+    "GIT_AUTHOR_NAME": "sectool",
+    "GIT_AUTHOR_EMAIL": "sectool@localhost",
+    "GIT_COMMITTER_NAME": "sectool",
+    "GIT_COMMITTER_EMAIL": "sectool@localhost",
+}
+
+
+class InjectedFault(SectoolError):
+    """Raised by the SECTOOL_FAULT test hook; never seen in normal use."""
+
+    code = "injected-fault"
+
+
+def fault_point(step: str) -> None:
+    """Test hook: ``SECTOOL_FAULT=step`` raises here, ``SECTOOL_FAULT=step:kill`` dies here."""
+    wanted = os.environ.get("SECTOOL_FAULT", "")
+    if not wanted or wanted.split(":")[0] != step:
+        return
+    if wanted.endswith(":kill"):
+        os.kill(os.getpid(), 9)
+    raise InjectedFault(f"injected fault at step '{step}'", "unset SECTOOL_FAULT")
+
+
+@dataclass(frozen=True)
+class TagInfo:
+    name: str
+    commit: str
+    message: str
+    object: str  # the tag object's id (annotated) or the commit (lightweight)
+
+
+class Store:
+    """A git repository holding a SEC tree."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._env = dict(os.environ)
+        for key, value in _FALLBACK_IDENTITY.items():
+            self._env.setdefault(key, value)
+        self._catfile: subprocess.Popen | None = None
+
+    # -- running git ---------------------------------------------------------------------------
+    def git(self, *args: str, input: bytes | None = None, env: dict | None = None,
+            check: bool = True) -> str:
+        """Run git in the tree and return its stdout; raise GitFailure with its stderr."""
+        proc = subprocess.run(
+            ["git", *args], cwd=self.root, input=input, capture_output=True,
+            env={**self._env, **(env or {})},
+        )
+        if check and proc.returncode != 0:
+            detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise GitFailure(
+                f"git {args[0]} failed: {detail[-1] if detail else proc.returncode}",
+                "run `git status` in the tree to see what git reports",
+            )
+        return proc.stdout.decode("utf-8", "surrogateescape")
+
+    @property
+    def git_dir(self) -> Path:
+        return self.root / ".git"
+
+    @classmethod
+    def init(cls, root: Path) -> Store:
+        store = cls(root)
+        store.git("init", "-q", "-b", "main")
+        return store
+
+    # -- reading -------------------------------------------------------------------------------
+    def rev(self, name: str) -> str | None:
+        """The commit a name points to, or None."""
+        out = self.git("rev-parse", "-q", "--verify", name + "^{commit}", check=False).strip()
+        return out or None
+
+    def head(self) -> str | None:
+        return self.rev("HEAD")
+
+    def branch(self) -> str | None:
+        out = self.git("symbolic-ref", "-q", "HEAD", check=False).strip()
+        return out or None
+
+    def read(self, rev: str, path: str) -> bytes | None:
+        """A file's bytes at a revision, or None when it does not exist there."""
+        return self.read_many(rev, [path])[path]
+
+    def read_many(self, rev: str, paths: Iterable[str]) -> dict[str, bytes | None]:
+        """Several files at one revision through one persistent ``git cat-file --batch``."""
+        proc = self._cat_file()
+        out: dict[str, bytes | None] = {}
+        for path in paths:
+            proc.stdin.write(f"{rev}:{path}\n".encode())
+            proc.stdin.flush()
+            header = proc.stdout.readline().decode().split()
+            if len(header) < 3 or header[1] != "blob":
+                out[path] = None
+                continue
+            size = int(header[2])
+            data = proc.stdout.read(size)
+            proc.stdout.read(1)
+            out[path] = data
+        return out
+
+    def _cat_file(self) -> subprocess.Popen:
+        if self._catfile is None or self._catfile.poll() is not None:
+            self._catfile = subprocess.Popen(
+                ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self._env,
+            )
+        return self._catfile
+
+    def close(self) -> None:
+        if self._catfile is not None:
+            with contextlib.suppress(Exception):
+                self._catfile.stdin.close()
+                self._catfile.wait(timeout=5)
+            self._catfile = None
+
+    def ls_files(self, rev: str, folder: str) -> list[str]:
+        out = self.git("ls-tree", "-r", "--name-only", "-z", rev, "--", folder, check=False)
+        return [p for p in out.split("\0") if p]
+
+    def tags(self, prefix: str) -> dict[str, TagInfo]:
+        """Tags under refs/tags/<prefix>, with the commit each points to and its message."""
+        fmt = "%(refname:strip=2)%00%(objectname)%00%(*objectname)%00%(contents)%01"
+        out = self.git("for-each-ref", f"--format={fmt}", f"refs/tags/{prefix}")
+        tags = {}
+        for record in out.split("\x01"):
+            record = record.lstrip("\n")
+            if not record:
+                continue
+            name, obj, peeled, message = record.split("\0", 3)
+            tags[name] = TagInfo(name, peeled or obj, message, obj)
+        return tags
+
+    def dirty(self, paths: Iterable[str]) -> list[str]:
+        """Paths among ``paths`` with staged, unstaged or untracked changes."""
+        out = self.git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
+                       *paths)
+        entries = [e for e in out.split("\0") if e]
+        return sorted({e[3:] for e in entries if len(e) > 3 and e[2] == " "})
+
+    def changed_between(self, a: str, b: str, paths: Iterable[str] = ()) -> list[str]:
+        out = self.git("diff", "--name-only", "-z", a, b, "--", *paths)
+        return [p for p in out.split("\0") if p]
+
+    def log_paths(self, path: str) -> list[str]:
+        out = self.git("log", "--format=%H", "--", path)
+        return out.split()
+
+    # -- writing -------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """An exclusive lock for sectool writers in this repository."""
+        folder = self.git_dir / "sectool"
+        folder.mkdir(exist_ok=True)
+        path = folder / "lock"
+        for _attempt in range(2):
+            try:
+                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
+                break
+            except FileExistsError:
+                if _holder_alive(path):
+                    raise Locked(
+                        "another sectool command is writing to this tree",
+                        f"wait for it to finish; if none is running, remove {path}",
+                    ) from None
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+        else:  # pragma: no cover - the stale lock reappeared between two attempts
+            raise Locked("could not take the tree's lock", f"remove {path} if it is stale")
+        try:
+            os.write(fd, str(os.getpid()).encode())
+            os.close(fd)
+            self.recover()
+            yield
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+    @property
+    def _journal(self) -> Path:
+        return self.git_dir / "sectool" / "journal.json"
+
+    def recover(self) -> str | None:
+        """Finish or undo a transaction a killed process left; returns what was done."""
+        if not self._journal.exists():
+            return None
+        record = json.loads(self._journal.read_text())
+        head = self.head()
+        target = record["new"] if head == record["new"] else record["old"]
+        self._checkout_paths(target, record["paths"])
+        self._journal.unlink()
+        return "completed" if target == record["new"] else "undone"
+
+    def transaction(self, files: dict[str, bytes | None], message: str,
+                    tag: tuple[str, str] | None = None) -> str:
+        """Commit ``files`` (None deletes) on the current branch, tag it, all or nothing.
+
+        The caller holds :meth:`lock`. Returns the new commit id.
+        """
+        branch = self.branch()
+        old = self.head()
+        if branch is None or old is None:
+            raise GitFailure("the tree has no checked-out branch with a commit",
+                             "check out the branch that holds the SEC (git switch main)")
+        fault_point("objects")
+        new = self._write_commit(old, files, message)
+        tag_object = self._write_tag(new, *tag) if tag else None
+        fault_point("journal")
+        paths = sorted(files)
+        self._journal.write_text(json.dumps({"old": old, "new": new, "paths": paths}))
+        try:
+            fault_point("worktree")
+            self._checkout_paths(new, paths)
+            fault_point("refs")
+            lines = ["start", f"update {branch} {new} {old}"]
+            if tag_object:
+                lines.append(f"create refs/tags/{tag[0]} {tag_object}")
+            lines += ["prepare", "commit", ""]
+            self.git("update-ref", "--stdin", input="\n".join(lines).encode())
+        except BaseException:
+            self._checkout_paths(old, paths)
+            self._journal.unlink()
+            raise
+        fault_point("cleanup")
+        self._journal.unlink()
+        return new
+
+    def _write_commit(self, parent: str, files: dict[str, bytes | None], message: str) -> str:
+        with tempfile.TemporaryDirectory(prefix="sectool-") as tmp:
+            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            self.git("read-tree", parent, env=env)
+            entries = []
+            written = [(p, d) for p, d in files.items() if d is not None]
+            if written:
+                names = []
+                for i, (_path, data) in enumerate(written):
+                    name = Path(tmp) / f"blob{i}"
+                    name.write_bytes(data)
+                    names.append(str(name))
+                shas = self.git("hash-object", "-w", "--stdin-paths",
+                                input="\n".join(names).encode()).split()
+                pairs = zip(written, shas, strict=True)
+                entries += [f"100644 {sha}\t{path}" for (path, _), sha in pairs]
+            entries += [f"0 {'0' * 40}\t{p}" for p, d in files.items() if d is None]
+            self.git("update-index", "--index-info", input=("\n".join(entries) + "\n").encode(),
+                     env=env)
+            tree = self.git("write-tree", env=env).strip()
+        return self.git("commit-tree", tree, "-p", parent, input=message.encode()).strip()
+
+    def _write_tag(self, commit: str, name: str, message: str) -> str:
+        ident = self.git("var", "GIT_COMMITTER_IDENT").strip()
+        body = f"object {commit}\ntype commit\ntag {name}\ntagger {ident}\n\n{message}"
+        if not body.endswith("\n"):
+            body += "\n"
+        return self.git("mktag", input=body.encode()).strip()
+
+    def _checkout_paths(self, commit: str, paths: list[str]) -> None:
+        """Make index and working tree match ``commit`` for exactly these paths."""
+        present = set(self.git("ls-tree", "-r", "--name-only", "-z", commit, "--",
+                               *paths).split("\0")) if paths else set()
+        keep = [p for p in paths if p in present]
+        gone = [p for p in paths if p not in present]
+        if keep:
+            self.git("checkout", commit, "--pathspec-from-file=-", "--pathspec-file-nul",
+                     input="\0".join(keep).encode())
+        if gone:
+            self.git("rm", "-q", "--cached", "--ignore-unmatch", "--pathspec-from-file=-",
+                     "--pathspec-file-nul", input="\0".join(gone).encode())
+            for p in gone:
+                with contextlib.suppress(FileNotFoundError):
+                    (self.root / p).unlink()
+
+    def commit_all(self, message: str) -> str:
+        """The first commit of a new tree (nothing to be atomic against yet)."""
+        self.git("add", "-A")
+        self.git("commit", "-q", "-m", message)
+        return self.head() or ""
+
+    def tag(self, name: str, commit: str, message: str) -> None:
+        obj = self._write_tag(commit, name, message)
+        self.git("update-ref", f"refs/tags/{name}", obj, "")
+
+
+def _holder_alive(lock: Path) -> bool:
+    try:
+        pid = int(lock.read_text() or "0")
+    except (OSError, ValueError):
+        return False
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True

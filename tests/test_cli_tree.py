@@ -1,0 +1,168 @@
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sectool.cli import cli
+from tests.conftest import run_cli
+
+
+def test_init_sample_lists_documents_with_versions(sec):
+    result = sec("ls", "--json")
+    assert result.exit_code == 0, result.stderr
+    docs = {d["id"]: d for d in json.loads(result.stdout)}
+    assert docs["Appendix AC"] == {"id": "Appendix AC", "kind": "appendix", "key": "AC",
+                                   "title": "Inventory Enrolment and Withdrawal Procedures",
+                                   "version": "1.1", "path": "appendices/AC.md"}
+    assert docs["Appendix AD"]["version"] == "1.0"
+    assert list(docs)[:2] == ["Section A", "Section C"]
+    assert list(docs)[-2:] == ["Appendix AC", "Appendix AD"]
+
+
+def test_init_commits_and_tags_version_5_7(sample_tree: Path):
+    tags = subprocess.run(["git", "tag", "-l"], cwd=sample_tree, capture_output=True, text=True)
+    assert tags.stdout.split() == ["sec/5.7"]
+    kind = subprocess.run(["git", "cat-file", "-t", "sec/5.7"], cwd=sample_tree,
+                          capture_output=True, text=True)
+    assert kind.stdout.strip() == "tag"
+    status = subprocess.run(["git", "status", "--porcelain"], cwd=sample_tree,
+                            capture_output=True, text=True)
+    assert status.stdout == ""
+
+
+def test_show_clause_prints_exact_text(sec):
+    result = sec("show", "M6.2")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("M6.2 Each Party shall ensure that its Party Details")
+    assert result.stdout.endswith("within five Working Days of that change.\n")
+
+
+def test_show_appendix_clause_with_subclauses(sec):
+    result = sec("show", "Appendix B 4.3")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("4.3 The Organisation certification authority")
+    assert "\n4.3.1 " in result.stdout and "\n4.3.2 " in result.stdout
+    assert "4.4" not in result.stdout
+
+
+def test_show_whole_document_is_the_file(sec, sample_tree: Path):
+    result = sec("show", "appendix ac")
+    assert result.stdout == (sample_tree / "appendices/AC.md").read_text()
+
+
+def test_show_json(sec):
+    data = json.loads(sec("show", "AC 2.2(b)", "--json").stdout)
+    assert data["id"] == "Appendix AC" and data["clause"] == "2.2(b)"
+    assert data["version"] == "1.1"
+    assert data["text"].startswith("(b) the identifier")
+
+
+def test_unknown_document_names_closest(sec):
+    result = sec("show", "Appendix AE")
+    assert result.exit_code == 3
+    assert result.stderr.startswith("error[unknown-reference]: there is no document Appendix AE")
+    assert "closest: " in result.stderr and "Appendix AD" in result.stderr
+    assert result.stdout == ""
+
+
+def test_unknown_clause_names_closest(sec):
+    result = sec("show", "M6.9")
+    assert result.exit_code == 3
+    assert "Section M has no clause M6.9" in result.stderr
+    assert "closest:" in result.stderr and "M6.2" in result.stderr
+
+
+def test_ambiguous_key_lists_both(sec, sample_tree: Path):
+    (sample_tree / "sections/B.md").write_text("# Section B: Accession\n\n## B1 Accession\n\n"
+                                               "B1.1 Any person may accede.\n")
+    register = json.loads((sample_tree / "register.json").read_text())
+    register["documents"].append({"id": "Section B", "kind": "section", "key": "B",
+                                  "title": "Accession", "version": "1.0",
+                                  "path": "sections/B.md"})
+    (sample_tree / "register.json").write_text(json.dumps(register))
+    result = sec("show", "B")
+    assert result.exit_code == 2
+    assert '"Section B" or "Appendix B"' in result.stderr
+    assert sec("show", "B 4.3").exit_code == 0  # bare numbering can only be the appendix
+    assert sec("show", "B1.1").exit_code == 0  # letter numbering can only be the section
+
+
+def test_not_a_tree(tmp_path: Path):
+    result = run_cli("ls", cwd=tmp_path)
+    assert result.exit_code == 6
+    assert result.stderr.splitlines()[0].startswith("error[not-a-tree]:")
+    assert "sectool init" in result.stderr
+
+
+def test_malformed_document_reports_file_and_line(sec, sample_tree: Path):
+    path = sample_tree / "sections/M.md"
+    path.write_bytes(path.read_bytes().replace(b"M6.3 The", b"M6.2 The"))
+    result = sec("show", "M6.2")
+    assert result.exit_code == 4
+    assert result.stderr.startswith("error[malformed-document]: sections/M.md:")
+    assert "duplicate clause M6.2" in result.stderr
+
+
+def test_non_utf8_document(sec, sample_tree: Path):
+    path = sample_tree / "appendices/B.md"
+    path.write_bytes(path.read_bytes() + b"\n5.9 caf\xe9\n")
+    result = sec("show", "Appendix B")
+    assert result.exit_code == 4
+    assert "not UTF-8" in result.stderr and "appendices/B.md:" in result.stderr
+
+
+def test_init_refuses_non_empty_directory(tmp_path: Path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "keep.txt").write_text("mine")
+    result = run_cli("init", str(tmp_path / "x"), "--sample")
+    assert result.exit_code == 6
+    assert "already exists" in result.stderr
+    assert sorted(p.name for p in (tmp_path / "x").iterdir()) == ["keep.txt"]
+
+
+def test_init_empty_tree_has_no_version(tmp_path: Path):
+    assert run_cli("init", str(tmp_path / "e")).exit_code == 0
+    result = run_cli("ls", "--json", cwd=tmp_path / "e")
+    assert json.loads(result.stdout) == []
+    for folder in ("sections", "schedules", "appendices", "modifications"):
+        assert (tmp_path / "e" / folder).is_dir()
+
+
+def test_tree_found_from_a_subdirectory(sample_tree: Path):
+    result = run_cli("show", "M6.2", cwd=sample_tree / "appendices")
+    assert result.exit_code == 0
+
+
+def test_version_option():
+    result = run_cli("--version")
+    assert result.exit_code == 0 and "sectool" in result.stdout
+
+
+def all_commands():
+    out = []
+    for name, command in cli.commands.items():
+        out.append((name,))
+        for sub in getattr(command, "commands", {}):
+            out.append((name, sub))
+    return out
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=" ".join)
+def test_every_command_has_help_with_an_example(path):
+    result = run_cli(*path, "--help")
+    assert result.exit_code == 0
+    assert "Example" in result.stdout
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=" ".join)
+def test_every_command_is_in_the_readme(path):
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    assert f"sectool {' '.join(path)}" in readme
+
+
+def test_python_m_sectool_runs():
+    result = subprocess.run([sys.executable, "-m", "sectool", "--version"], capture_output=True,
+                            text=True)
+    assert result.returncode == 0 and "sectool" in result.stdout
