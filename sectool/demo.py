@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+from sectool.changes.check import check_changes
+from sectool.designate import designate
 from sectool.model import ClauseRef
 from sectool.seed import create_tree
 from sectool.tree import Tree
@@ -18,18 +20,39 @@ def default_folder(base: Path) -> Path:
     raise RuntimeError("no free sec-demo folder name")  # pragma: no cover
 
 
+def _clause(tree: Tree, ref: str, at: str | None = None) -> str:
+    snapshot = tree.snapshot(at)
+    entry, clause = snapshot.resolve(ClauseRef.parse(ref))
+    return snapshot.document(entry.doc_id).clause_text(clause).strip()
+
+
 def run_demo(folder: Path | None, say: Callable[[str], None]) -> Path:
-    """Create the demo tree and report each step; returns its root."""
+    """Create the demo tree, replay the July 2017 designations, and report each step."""
     root, register = create_tree(folder or default_folder(Path.cwd()), sample=True)
+    tree = Tree(root)
     say(f"1. Created a SEC tree in {root}")
     say(f"   SEC {register.latest.version} (effective {register.latest.effective}), "
         f"{len(register.documents)} documents, tagged {register.latest.tag}")
-    tree = Tree(root)
-    snapshot = tree.snapshot()
-    entry, clause = snapshot.resolve(ClauseRef.parse("M6.2"))
-    text = snapshot.document(entry.doc_id).clause_text(clause)
-    say(f"2. {ClauseRef(entry.doc_id, clause)} reads:")
-    say("   " + text.strip())
-    say(f"\nTry: cd {root} && sectool ls && sectool show \"Appendix B 4.3\"")
+    say(f"   Appendix B 4.3 at 5.7: {_clause(tree, 'Appendix B 4.3')[:140]}...")
+
+    plan = designate(tree, "5.8", "2017-07-12", ["SECMP0035"], "the SEC Change Board")
+    docs = ", ".join(f"{d.doc_id} {d.old_version} -> {d.new_version}" for d in plan.documents)
+    say(f"2. Designated SEC 5.8 (effective 2017-07-12) implementing SECMP0035: {docs}")
+    plan = designate(tree, "5.9", "2017-07-21", ["SOS-2017-R1.3"], "the Secretary of State")
+    docs = ", ".join(f"{d.doc_id} {d.old_version} -> {d.new_version}" for d in plan.documents)
+    say(f"3. Designated SEC 5.9 (effective 2017-07-21), the Release 1.3 re-designation: {docs}")
+
+    report = check_changes(tree)
+    say(f"4. Pending change sets checked against SEC 5.9: {', '.join(report.checked)}")
+    for conflict in report.conflicts:
+        say(f"   conflict: {conflict.describe()}")
+    for item in report.not_applying:
+        say(f"   does not apply: {item['id']}: {item['reason']}")
+
+    say(f"\nTry: cd {root}")
+    say("     sectool versions")
+    say('     sectool show "Appendix B 4.3" --at 2017-07-01')
+    say('     sectool history "Appendix B"')
+    say("     sectool mod show SECMP0039")
     tree.store.close()
     return root

@@ -221,3 +221,21 @@ def parse_date(text: str) -> _dt.date:
 
 def looks_like_date(text: str) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()))
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found in content or history: data, not an exception."""
+
+    rule: str
+    severity: str  # error | warning
+    message: str
+    hint: str = ""
+    path: str | None = None
+    line: int | None = None
+    clause: str | None = None
+
+    def as_json(self) -> dict:
+        return {"rule": self.rule, "severity": self.severity, "path": self.path,
+                "line": self.line, "clause": self.clause, "message": self.message,
+                "hint": self.hint}

@@ -22,6 +22,7 @@ import json
 import os
 import subprocess
 import tempfile
+import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,17 +133,18 @@ class Store:
 
     def _cat_file(self) -> subprocess.Popen:
         if self._catfile is None or self._catfile.poll() is not None:
+            self.close()
             self._catfile = subprocess.Popen(
                 ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self._env,
             )
+            self._finalizer = weakref.finalize(self, _shutdown, self._catfile)
         return self._catfile
 
     def close(self) -> None:
+        """Stop the cat-file process (also done when the Store is garbage-collected)."""
         if self._catfile is not None:
-            with contextlib.suppress(Exception):
-                self._catfile.stdin.close()
-                self._catfile.wait(timeout=5)
+            self._finalizer()
             self._catfile = None
 
     def ls_files(self, rev: str, folder: str) -> list[str]:
@@ -310,6 +312,13 @@ class Store:
     def tag(self, name: str, commit: str, message: str) -> None:
         obj = self._write_tag(commit, name, message)
         self.git("update-ref", f"refs/tags/{name}", obj, "")
+
+
+def _shutdown(proc: subprocess.Popen) -> None:
+    with contextlib.suppress(Exception):
+        proc.stdin.close()
+        proc.stdout.close()
+        proc.wait(timeout=5)
 
 
 def _holder_alive(lock: Path) -> bool:

@@ -55,3 +55,35 @@ def sec(sample_tree: Path):
         return run_cli(*args, cwd=sample_tree, input=input)
 
     return run
+
+
+def git(root: Path, *args: str) -> str:
+    import subprocess
+
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
+                          check=True).stdout
+
+
+def repo_state(root: Path) -> dict:
+    """Everything a failed command must leave as it was: HEAD, refs, index, working tree."""
+    import hashlib
+
+    files = {}
+    for path in sorted(root.rglob("*")):
+        if ".git" in path.relative_to(root).parts or not path.is_file():
+            continue
+        files[path.relative_to(root).as_posix()] = hashlib.sha1(path.read_bytes()).hexdigest()
+    return {
+        "refs": git(root, "for-each-ref", "--format=%(refname) %(objectname)"),
+        "head": git(root, "rev-parse", "HEAD"),
+        "index": git(root, "ls-files", "--stage"),
+        "status": git(root, "status", "--porcelain", "--untracked-files=all"),
+        "files": files,
+    }
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"{old!r} appears {text.count(old)} times in {rel}"
+    path.write_text(text.replace(old, new), encoding="utf-8")

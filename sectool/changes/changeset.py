@@ -1,0 +1,211 @@
+"""The change set record: manifest, lifecycle, and where its files live in the tree.
+
+``modifications/<ID>/change.json`` holds the record; ``modifications/<ID>/<document path>.diff``
+holds one git-format unified diff per document, from the base version's text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+
+from sectool.errors import BadTransition, MalformedChange
+from sectool.model import DocId, Version
+
+FOLDER = "modifications"
+MANIFEST = "change.json"
+_ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?")
+
+MODIFICATION_PATHS = ("1", "2", "3", "fast-track", "urgent")
+DIRECTION_PATHS = ("designation", "re-designation", "variation")
+KINDS = ("modification", "direction")
+STATES = ("raised", "initial-report", "refinement", "report-phase", "consultation",
+          "change-board", "approved", "rejected", "withdrawn", "implemented")
+PENDING = ("raised", "initial-report", "refinement", "report-phase", "consultation",
+           "change-board", "approved")
+
+# The Section D lifecycle: where a proposal may go next. "implemented" is set by designation.
+_NEXT = {
+    "raised": ("initial-report", "withdrawn"),
+    "initial-report": ("refinement", "report-phase", "raised", "withdrawn"),
+    "refinement": ("report-phase", "initial-report", "withdrawn"),
+    "report-phase": ("consultation", "refinement", "withdrawn"),
+    "consultation": ("change-board", "report-phase", "withdrawn"),
+    "change-board": ("approved", "rejected", "report-phase", "withdrawn"),
+    "approved": ("withdrawn",),
+    "rejected": (),
+    "withdrawn": (),
+    "implemented": (),
+}
+_SHORTCUTS = {
+    "fast-track": {"raised": ("approved",), "initial-report": ("approved",)},
+    "urgent": {"raised": ("report-phase", "consultation"), "initial-report": ("consultation",)},
+}
+
+
+def valid_id(change_id: str) -> bool:
+    return bool(_ID.fullmatch(change_id)) and ".." not in change_id
+
+
+def check_id(change_id: str) -> str:
+    if not valid_id(change_id):
+        raise MalformedChange(
+            f"'{change_id}' is not a valid change set id",
+            "use letters, digits, dots and hyphens, e.g. SECMP0035, MP102A, DP012, SoS-2017-07",
+        )
+    return change_id
+
+
+def today() -> str:
+    return dt.date.today().isoformat()
+
+
+@dataclass
+class DocChange:
+    """What a change set does to one document."""
+
+    doc_id: DocId
+    op: str  # edit | add | remove
+    version: str | None = None  # the document version the change set sets, if it sets one
+
+    def as_json(self) -> dict:
+        out = {"op": self.op}
+        if self.version:
+            out["version"] = self.version
+        return out
+
+
+@dataclass
+class ChangeSet:
+    """A modification or direction, its lifecycle and the documents it changes."""
+
+    id: str
+    title: str
+    kind: str = "modification"
+    path: str = "2"
+    base: str | None = None
+    state: str = "raised"
+    history: list[dict] = field(default_factory=list)
+    documents: dict[DocId, DocChange] = field(default_factory=dict)
+    implemented_in: str | None = None
+
+    @property
+    def folder(self) -> str:
+        return f"{FOLDER}/{self.id}"
+
+    @property
+    def manifest_path(self) -> str:
+        return f"{self.folder}/{MANIFEST}"
+
+    def diff_path(self, doc_id: DocId) -> str:
+        return f"{self.folder}/{doc_id.path}.diff"
+
+    @property
+    def pending(self) -> bool:
+        return self.state in PENDING
+
+    def allowed_next(self) -> tuple[str, ...]:
+        extra = _SHORTCUTS.get(self.path, {}).get(self.state, ())
+        return tuple(dict.fromkeys(_NEXT[self.state] + extra))
+
+    def advance(self, state: str, date: str, note: str = "") -> None:
+        """Move along the lifecycle, or refuse with the states that are allowed."""
+        if state not in STATES:
+            raise BadTransition(f"'{state}' is not a lifecycle state",
+                                "states: " + ", ".join(STATES))
+        if state == "implemented":
+            raise BadTransition(f"{self.id} can only become implemented by designation",
+                                f"run `sectool designate VERSION --change {self.id}`")
+        allowed = self.allowed_next()
+        if state not in allowed:
+            raise BadTransition(
+                f"{self.id} cannot go from {self.state} to {state}",
+                ("allowed next: " + ", ".join(allowed)) if allowed
+                else f"{self.state} is final",
+            )
+        if self.history and date < self.history[-1]["date"]:
+            raise BadTransition(f"{date} is before {self.id}'s last step "
+                                f"({self.history[-1]['date']})",
+                                "give a date on or after the last step, with --date")
+        self.state = state
+        self.history.append({"state": state, "date": date, "note": note})
+
+    def approved_on(self) -> str:
+        dates = [h["date"] for h in self.history if h["state"] == "approved"]
+        return dates[-1] if dates else ""
+
+    def dumps(self) -> str:
+        data = {
+            "id": self.id,
+            "title": self.title,
+            "kind": self.kind,
+            "path": self.path,
+            "base": self.base,
+            "state": self.state,
+            "implemented_in": self.implemented_in,
+            "documents": {str(d): c.as_json() for d, c in sorted(self.documents.items())},
+            "history": self.history,
+        }
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+    def as_json(self) -> dict:
+        data = json.loads(self.dumps())
+        data["documents"] = [str(d) for d in sorted(self.documents)]
+        data["document_changes"] = {str(d): c.as_json() for d, c in
+                                    sorted(self.documents.items())}
+        return data
+
+    @classmethod
+    def loads(cls, text: str, path: str) -> ChangeSet:
+        try:
+            data = json.loads(text)
+            change = cls(
+                id=check_id(data["id"]), title=str(data["title"]), kind=data["kind"],
+                path=str(data["path"]), base=data.get("base"), state=data["state"],
+                history=list(data.get("history", [])),
+                implemented_in=data.get("implemented_in"),
+            )
+            for name, spec in data.get("documents", {}).items():
+                doc_id = DocId.parse(name)
+                change.documents[doc_id] = DocChange(doc_id, spec["op"], spec.get("version"))
+        except MalformedChange as exc:
+            exc.path = path
+            raise
+        except Exception as exc:  # noqa: BLE001 - any shape error is a malformed manifest
+            raise MalformedChange(f"{path} is not a valid change set manifest: {exc}",
+                                  "fix the JSON, or restore it with git checkout",
+                                  path=path) from None
+        _validate(change, path)
+        return change
+
+
+def _validate(change: ChangeSet, path: str) -> None:
+    problems = []
+    if path.split("/")[-2:-1] and path.split("/")[-2] != change.id:
+        problems.append(f"its id {change.id} does not match its folder")
+    if change.kind not in KINDS:
+        problems.append(f"kind '{change.kind}' is not one of {', '.join(KINDS)}")
+    paths = DIRECTION_PATHS if change.kind == "direction" else MODIFICATION_PATHS
+    if change.path not in paths:
+        problems.append(f"path '{change.path}' is not one of {', '.join(paths)}")
+    if change.state not in STATES:
+        problems.append(f"state '{change.state}' is not one of {', '.join(STATES)}")
+    if change.base is not None:
+        try:
+            Version.parse(change.base)
+        except Exception:  # noqa: BLE001
+            problems.append(f"base '{change.base}' is not a version label")
+    for doc in change.documents.values():
+        if doc.op not in ("edit", "add", "remove"):
+            problems.append(f"{doc.doc_id}: op '{doc.op}' is not edit, add or remove")
+        if doc.version is not None:
+            try:
+                Version.parse(doc.version)
+            except Exception:  # noqa: BLE001
+                problems.append(f"{doc.doc_id}: version '{doc.version}' is not a version label")
+    if problems:
+        raise MalformedChange(f"{path}: " + "; ".join(problems),
+                              "fix the manifest; `sectool mod new --help` lists the values",
+                              path=path)

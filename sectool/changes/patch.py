@@ -1,0 +1,208 @@
+"""Unified diffs in git's format: written per document, parsed strictly, applied exactly.
+
+A change set stores one diff per document (``--- a/appendices/B.md``). Applying a diff to the
+base text it was made from is exact: every context and removed line must match, or the patch
+is refused. Merging onto a later text is the job of :mod:`sectool.changes.merge`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from sectool.errors import BadPatch, PatchMismatch
+from sectool.model import DocId
+
+NO_NEWLINE = "\\ No newline at end of file"
+_HUNK = re.compile(r"@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@.*")
+
+
+@dataclass
+class FilePatch:
+    """The diff of one document: ``old_path``/``new_path`` are None for /dev/null."""
+
+    old_path: str | None
+    new_path: str | None
+    hunks: list[tuple[int, int, int, int, list[str]]] = field(default_factory=list)
+    line: int = 1  # where it starts in the patch file
+
+    @property
+    def path(self) -> str:
+        return self.new_path or self.old_path or ""
+
+
+def make_diff(path: str, old: str | None, new: str | None, context: int = 3) -> str:
+    """A git-style unified diff from ``old`` to ``new`` (None: the file does not exist)."""
+    a = (old or "").splitlines(keepends=True)
+    b = (new or "").splitlines(keepends=True)
+    head = [f"diff --git a/{path} b/{path}"]
+    if old is None:
+        head += ["new file mode 100644", "--- /dev/null", f"+++ b/{path}"]
+    elif new is None:
+        head += ["deleted file mode 100644", f"--- a/{path}", "+++ /dev/null"]
+    else:
+        head += [f"--- a/{path}", f"+++ b/{path}"]
+    body: list[str] = []
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    for group in matcher.get_grouped_opcodes(context):
+        i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
+        body.append(f"@@ -{_range(i1, i2 - i1)} +{_range(j1, j2 - j1)} @@")
+        for tag, x1, x2, y1, y2 in group:
+            if tag == "equal":
+                body += _lines(" ", a[x1:x2])
+                continue
+            body += _lines("-", a[x1:x2])
+            body += _lines("+", b[y1:y2])
+    return "\n".join(head + body) + "\n"
+
+
+def _range(start: int, length: int) -> str:
+    first = start + 1 if length else start
+    return f"{first}" if length == 1 else f"{first},{length}"
+
+
+def _lines(prefix: str, lines: list[str]) -> list[str]:
+    out = []
+    for line in lines:
+        if line.endswith("\n"):
+            out.append(prefix + line[:-1])
+        else:
+            out += [prefix + line, NO_NEWLINE]
+    return out
+
+
+def parse_patch(text: str, source: str = "patch") -> list[FilePatch]:
+    """Parse a (multi-file) unified diff; refuse binary patches, renames and unsafe paths."""
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    patches: list[FilePatch] = []
+    current: FilePatch | None = None
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith("GIT binary patch") or line.startswith("Binary files"):
+            raise BadPatch(f"{source}:{i + 1}: binary patches cannot be recorded",
+                           "a SEC document is text; diff the text files instead")
+        if line.startswith(("rename from", "rename to", "copy from", "copy to")):
+            raise BadPatch(f"{source}:{i + 1}: renames are not supported",
+                           "record the removal and the addition as two files")
+        if line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "):
+            current = FilePatch(_path(line[4:], source, i + 1), _path(lines[i + 1][4:], source,
+                                                                        i + 2), line=i + 1)
+            patches.append(current)
+            i += 2
+            continue
+        m = _HUNK.fullmatch(line)
+        if m:
+            if current is None:
+                raise BadPatch(f"{source}:{i + 1}: a hunk before any file header",
+                               "the patch needs --- and +++ lines before each file's hunks")
+            i = _read_hunk(m, lines, i + 1, current, source)
+            continue
+        i += 1
+    if not patches:
+        raise BadPatch(f"{source} contains no file differences",
+                       "make the patch with `git diff` or `diff -u` from the tree root")
+    return patches
+
+
+def _read_hunk(m: re.Match, lines: list[str], i: int, fp: FilePatch, source: str) -> int:
+    old_start, new_start = int(m.group(1)), int(m.group(3))
+    old_len = int(m.group(2)) if m.group(2) is not None else 1
+    new_len = int(m.group(4)) if m.group(4) is not None else 1
+    body: list[str] = []
+    seen_old = seen_new = 0
+    while i < len(lines) and (seen_old < old_len or seen_new < new_len):
+        line = lines[i]
+        tag = line[:1] if line else " "
+        if tag not in " +-\\":
+            break
+        if tag == "\\":
+            body.append(line)
+            i += 1
+            continue
+        body.append(line if line else " ")
+        seen_old += tag in " -"
+        seen_new += tag in " +"
+        i += 1
+    while i < len(lines) and lines[i].startswith("\\"):
+        body.append(lines[i])
+        i += 1
+    if seen_old != old_len or seen_new != new_len:
+        raise BadPatch(f"{source}:{i}: a hunk of {fp.path} is shorter than its header says",
+                       "the patch was truncated or edited by hand; make it again")
+    fp.hunks.append((old_start, old_len, new_start, new_len, body))
+    return i
+
+
+def _path(raw: str, source: str, line: int) -> str | None:
+    raw = raw.split("\t")[0].strip()
+    if raw == "/dev/null":
+        return None
+    if raw.startswith(("a/", "b/")):
+        raw = raw[2:]
+    if raw.startswith("/") or ".." in raw.split("/"):
+        raise BadPatch(f"{source}:{line}: path {raw} is outside the tree",
+                       "paths must be relative to the tree root, like appendices/B.md")
+    if DocId.from_path(raw) is None:
+        raise BadPatch(f"{source}:{line}: {raw} is not a SEC document",
+                       "documents are sections/<Letter>.md, schedules/<N>.md, "
+                       "appendices/<Letters>.md")
+    return raw
+
+
+def apply_patch(fp: FilePatch, base: str | None, source: str = "patch") -> str | None:
+    """Apply one file's diff to the exact text it was made from."""
+    if fp.old_path is None and base is not None:
+        raise PatchMismatch(f"{source}: {fp.path} already exists in the base version",
+                            "diff against the base version, or edit the existing document")
+    if fp.old_path is not None and base is None:
+        raise PatchMismatch(f"{source}: {fp.path} does not exist in the base version",
+                            "check the change set's base version (sectool mod show)")
+    old = (base or "").splitlines(keepends=True)
+    out: list[str] = []
+    pos = 0
+    for old_start, old_len, _new_start, _new_len, body in fp.hunks:
+        start = old_start - 1 if old_len else old_start
+        if start < pos:
+            raise BadPatch(f"{source}: hunks of {fp.path} overlap", "make the patch again")
+        out += old[pos:start]
+        pos = start
+        pos, added = _apply_hunk(body, old, pos, fp, source, old_start)
+        out += added
+    out += old[pos:]
+    if fp.new_path is None:
+        if out:
+            raise PatchMismatch(f"{source}: deleting {fp.path} leaves text behind",
+                                "the base version has text this patch does not remove")
+        return None
+    return "".join(out)
+
+
+def _apply_hunk(body, old, pos, fp, source, old_start) -> tuple[int, list[str]]:
+    added: list[str] = []
+    last: list[str] | None = None  # the list the previous line went to (for "\ No newline")
+    for line in body:
+        tag, text = line[:1], line[1:]
+        if tag == "\\":
+            if last:
+                last[-1] = last[-1][:-1] if last[-1].endswith("\n") else last[-1]
+            continue
+        if tag in " -":
+            expected = old[pos] if pos < len(old) else None
+            if expected is None or expected.rstrip("\n") != text:
+                raise PatchMismatch(
+                    f"{source}: {fp.path} line {pos + 1} does not match the patch "
+                    f"(hunk @@ -{old_start})",
+                    "the patch was made against different text; "
+                    "make it against the change set's base version",
+                )
+            pos += 1
+        if tag in " +":
+            added.append(text + "\n")
+            last = added
+        else:
+            last = None
+    return pos, added

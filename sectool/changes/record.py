@@ -1,0 +1,237 @@
+"""Registering, drafting and advancing change sets. Every write is one atomic commit."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from sectool.changes.changeset import (
+    DIRECTION_PATHS,
+    FOLDER,
+    KINDS,
+    MODIFICATION_PATHS,
+    ChangeSet,
+    DocChange,
+    check_id,
+    today,
+)
+from sectool.changes.io import (
+    change_texts,
+    ensure_clean,
+    load_change,
+    snapshot_text,
+    write_file,
+)
+from sectool.changes.merge import has_conflict_markers
+from sectool.changes.patch import apply_patch, make_diff, parse_patch
+from sectool.document import parse_document
+from sectool.errors import (
+    BadTransition,
+    DuplicateChange,
+    MalformedChange,
+    MalformedDocument,
+    NothingToDo,
+    PatchMismatch,
+)
+from sectool.model import DocId, parse_date
+from sectool.tree import FOLDERS, Snapshot, Tree
+
+REBASE_STATE = "rebase.json"
+
+
+def latest_snapshot(tree: Tree) -> Snapshot | None:
+    latest = tree.register.latest
+    return tree.snapshot(latest.version) if latest else None
+
+
+def commit_change(tree: Tree, change: ChangeSet, diffs: dict[DocId, str | None],
+                  message: str) -> str:
+    """Write the manifest and diffs of a change set as one commit (the caller holds the lock)."""
+    files: dict[str, bytes | None] = {change.manifest_path: change.dumps().encode("utf-8")}
+    for doc_id, text in diffs.items():
+        files[change.diff_path(doc_id)] = text.encode("utf-8") if text is not None else None
+    ensure_clean(tree, sorted(files), f"cannot write {change.id}")
+    return tree.store.transaction(files, message)
+
+
+def new_change(tree: Tree, change_id: str, title: str, kind: str = "modification",
+               path: str | None = None, base: str | None = None,
+               date: str | None = None) -> ChangeSet:
+    """Register a proposal (``raised``) or a direction (``approved``)."""
+    check_id(change_id)
+    if not title.strip():
+        raise MalformedChange("a change set needs a title", "give one with --title")
+    if kind not in KINDS:
+        raise MalformedChange(f"kind '{kind}' is not one of {', '.join(KINDS)}",
+                              "use --kind modification or --kind direction")
+    paths = DIRECTION_PATHS if kind == "direction" else MODIFICATION_PATHS
+    path = path or ("variation" if kind == "direction" else "2")
+    if path not in paths:
+        raise MalformedChange(f"path '{path}' does not fit a {kind}",
+                              f"a {kind}'s --path is one of: {', '.join(paths)}")
+    latest = tree.register.latest
+    if base is None:
+        base = latest.version if latest else None
+    else:
+        base = tree.register.at(base).version
+    when = parse_date(date).isoformat() if date else today()
+    state = "approved" if kind == "direction" else "raised"
+    change = ChangeSet(change_id, title.strip(), kind, path, base, state,
+                       [{"state": state, "date": when, "note": "registered"}])
+    with tree.store.lock():
+        if (tree.root / FOLDER / change_id).exists():
+            raise DuplicateChange(f"a change set {change_id} already exists",
+                                  f"see it with `sectool mod show {change_id}`, or pick a new id")
+        commit_change(tree, change, {}, f"{change_id}: register ({kind}, {state})")
+    return change
+
+
+def advance_change(tree: Tree, change_id: str, state: str, date: str | None = None,
+                   note: str = "") -> ChangeSet:
+    change = load_change(tree, change_id)
+    before = change.state
+    change.advance(state, parse_date(date).isoformat() if date else today(), note)
+    with tree.store.lock():
+        commit_change(tree, change, {}, f"{change_id}: {before} -> {state}")
+    return change
+
+
+@dataclass
+class RecordResult:
+    change: ChangeSet
+    documents: list[DocId] = field(default_factory=list)
+    restored: list[str] = field(default_factory=list)
+
+
+def _document_paths(tree: Tree, snapshot: Snapshot | None) -> list[str]:
+    paths = set()
+    for folder in FOLDERS[:3]:
+        for file in (tree.root / folder).glob("*.md"):
+            paths.add(file.relative_to(tree.root).as_posix())
+    if snapshot is not None:
+        paths.update(e.path for e in snapshot.entries)
+    return sorted(p for p in paths if DocId.from_path(p))
+
+
+def _check_editable(change: ChangeSet) -> None:
+    if not change.pending or change.state == "implemented":
+        raise BadTransition(f"{change.id} is {change.state}; its text can no longer change",
+                            "register a new change set for further edits")
+
+
+def _parse_new(doc_id: DocId, text: str | None, where: str) -> str | None:
+    if text is not None:
+        try:
+            parse_document(text, doc_id)
+        except MalformedDocument as exc:
+            exc.path = exc.path if exc.path and exc.path != doc_id.path else where
+            raise
+    return text
+
+
+def record_worktree(tree: Tree, change_id: str) -> RecordResult:
+    """Capture the working tree's edits to documents into the change set, then restore them."""
+    change = load_change(tree, change_id)
+    _check_editable(change)
+    rebase = _rebase_state(tree)
+    if rebase and rebase["id"] != change_id:
+        raise BadTransition(f"a rebase of {rebase['id']} is in progress",
+                            f"finish it with `sectool mod record {rebase['id']}` first")
+    onto_label = rebase["onto"] if rebase else (tree.register.latest.version
+                                                if tree.register.latest else None)
+    onto = tree.snapshot(onto_label) if onto_label else None
+    if change.documents and change.base != onto_label and not rebase:
+        raise BadTransition(
+            f"{change_id} was drafted on SEC {change.base}, but the tree shows SEC {onto_label}",
+            f"bring it up to date with `sectool mod rebase {change_id}` first",
+        )
+    edits: dict[DocId, tuple[str | None, str | None]] = {}
+    paths = _document_paths(tree, onto)
+    if onto is not None:
+        onto.prefetch(paths)
+    for rel in paths:
+        doc_id = DocId.from_path(rel)
+        file = tree.root / rel
+        now = file.read_bytes().decode("utf-8", "strict") if file.is_file() else None
+        before = snapshot_text(onto, doc_id)
+        if now != before:
+            if now is not None and has_conflict_markers(now):
+                raise MalformedDocument(f"{rel} still has conflict markers",
+                                        "resolve every <<<<<<< ... >>>>>>> block, then record",
+                                        path=rel)
+            edits[doc_id] = (before, _parse_new(doc_id, now, rel))
+    if not edits:
+        raise NothingToDo(f"no document differs from SEC {onto_label or '(empty)'}",
+                          "edit documents in the working tree, then record")
+    diffs: dict[DocId, str | None] = {}
+    if rebase:
+        diffs = {d: None for d in change.documents if d not in edits}
+        change.documents = {}
+    for doc_id, (before, now) in edits.items():
+        diffs[doc_id] = make_diff(doc_id.path, before, now)
+        _set_op(change, doc_id, before, now)
+    change.base = onto_label
+    with tree.store.lock():
+        commit_change(tree, change, diffs, f"{change_id}: record legal text ("
+                      + ", ".join(str(d) for d in sorted(edits)) + ")")
+    latest = tree.register.latest
+    restore_to = tree.snapshot(latest.version) if latest else None
+    for doc_id in edits:
+        write_file(tree.root, doc_id.path, snapshot_text(restore_to, doc_id))
+    if rebase:
+        (tree.store.git_dir / "sectool" / REBASE_STATE).unlink()
+    return RecordResult(change, sorted(edits), [d.path for d in sorted(edits)])
+
+
+def _set_op(change: ChangeSet, doc_id: DocId, before: str | None, now: str | None) -> None:
+    previous = change.documents.get(doc_id)
+    op = "add" if before is None else "remove" if now is None else "edit"
+    version = previous.version if previous else None
+    if op == "add" and version is None:
+        version = "1.0"
+    change.documents[doc_id] = DocChange(doc_id, op, version)
+
+
+def record_patch(tree: Tree, change_id: str, patch_text: str, source: str) -> RecordResult:
+    """Record a unified diff made elsewhere, checked against the change set's base version."""
+    change = load_change(tree, change_id)
+    _check_editable(change)
+    patches = parse_patch(patch_text, source)
+    base = tree.snapshot(change.base) if change.base else None
+    if base is not None:
+        base.prefetch([p.path for p in patches])
+    diffs: dict[DocId, str | None] = {}
+    texts = {t.doc_id: t for t in change_texts(tree, change)} if change.documents else {}
+    touched = []
+    for fp in patches:
+        doc_id = DocId.from_path(fp.path)
+        if doc_id in diffs:
+            raise PatchMismatch(f"{source}: {fp.path} appears twice", "merge the two diffs")
+        before = snapshot_text(base, doc_id)
+        if before is None and fp.old_path is not None:
+            raise PatchMismatch(
+                f"{source}: {doc_id} is not in SEC {change.base or '(empty)'}",
+                "a new document's diff starts from /dev/null; check the document's name",
+            )
+        now = _parse_new(doc_id, apply_patch(fp, before, source), fp.path)
+        if doc_id in texts and texts[doc_id].theirs == now:
+            continue
+        diffs[doc_id] = make_diff(doc_id.path, before, now)
+        _set_op(change, doc_id, before, now)
+        touched.append(doc_id)
+    if not touched:
+        raise NothingToDo(f"{source} changes nothing that {change_id} does not already change",
+                          "check that the patch is the one you meant")
+    with tree.store.lock():
+        commit_change(tree, change, diffs, f"{change_id}: record legal text from {source} ("
+                      + ", ".join(str(d) for d in sorted(touched)) + ")")
+    return RecordResult(change, sorted(touched))
+
+
+def _rebase_state(tree: Tree) -> dict | None:
+    path = tree.store.git_dir / "sectool" / REBASE_STATE
+    return json.loads(path.read_text()) if path.is_file() else None
+
+
+def ensure_documents_clean(tree: Tree, paths: list[str], what: str) -> None:
+    ensure_clean(tree, paths, what)

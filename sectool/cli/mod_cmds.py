@@ -1,0 +1,208 @@
+"""`sectool mod ...`: register, draft, review, advance, check and rebase change sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sectool.cli import cli
+from sectool.cli.common import echo_json, tree_from, use_colour
+from sectool.errors import BadPatch
+
+
+@cli.group(cls=type(cli))
+def mod() -> None:
+    """Change sets: the legal text of modifications and directions.
+
+    \b
+    Example:
+      sectool mod new SECMP0039 --title "Party Details updates" --path 3
+    """
+
+
+@mod.command("new")
+@click.argument("change_id", metavar="ID")
+@click.option("--title", required=True, help="The modification's title.")
+@click.option("--kind", type=click.Choice(["modification", "direction"]),
+              default="modification", show_default=True)
+@click.option("--path", "path_", default=None,
+              help="Modification path: 1, 2, 3, fast-track, urgent (default 2); for a "
+                   "direction: designation, re-designation, variation (default variation).")
+@click.option("--base", default=None, help="Base version (default: the latest designated).")
+@click.option("--date", default=None, help="Date raised (default today), YYYY-MM-DD.")
+@click.pass_context
+def mod_new(ctx, change_id, title, kind, path_, base, date) -> None:
+    """Register a change set. A modification starts raised; a direction starts approved.
+
+    \b
+    Example:
+      sectool mod new SoS-2017-07 --kind direction --path re-designation --title "R1.3"
+    """
+    from sectool.changes.record import new_change
+
+    change = new_change(tree_from(ctx), change_id, title, kind, path_, base, date)
+    click.echo(f"Registered {change.id} ({change.kind}, path {change.path}), {change.state}, "
+               f"based on SEC {change.base or '(empty)'}")
+
+
+@mod.command("record")
+@click.argument("change_id", metavar="ID")
+@click.option("--from-patch", "patch", type=click.Path(dir_okay=False, allow_dash=True),
+              default=None, help="Record a unified diff (git diff format) instead of the "
+                                 "working tree's edits; '-' reads stdin.")
+@click.pass_context
+def mod_record(ctx, change_id, patch) -> None:
+    """Capture edited documents into a change set, then restore the designated text.
+
+    \b
+    Example:
+      $EDITOR sections/M.md && sectool mod record SECMP0039
+    """
+    from sectool.changes.record import record_patch, record_worktree
+
+    tree = tree_from(ctx)
+    if patch:
+        text = _read_patch(patch)
+        result = record_patch(tree, change_id, text, "stdin" if patch == "-" else patch)
+    else:
+        result = record_worktree(tree, change_id)
+    docs = ", ".join(str(d) for d in result.documents)
+    click.echo(f"Recorded {change_id} against SEC {result.change.base or '(empty)'}: {docs}")
+    if result.restored:
+        click.echo(f"Restored {len(result.restored)} document(s) to the designated text")
+
+
+def _read_patch(patch: str) -> str:
+    data = click.get_binary_stream("stdin").read() if patch == "-" else Path(patch).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise BadPatch(f"{patch} is not UTF-8 text", "a patch of SEC documents is UTF-8 text"
+                       ) from None
+
+
+@mod.command("show")
+@click.argument("change_id", metavar="ID")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.pass_context
+def mod_show(ctx, change_id, fmt) -> None:
+    """Show a change set as a word-level redline, clause by clause.
+
+    \b
+    Example:
+      sectool mod show SECMP0035 --format json
+    """
+    from sectool.changes.show import change_redline
+
+    view = change_redline(tree_from(ctx), change_id)
+    if fmt == "json":
+        echo_json(view.as_json())
+        return
+    from sectool.render.text import plain, print_rich
+
+    lines = view.lines()
+    if use_colour():
+        print_rich(lines)
+    else:
+        click.echo(plain(lines), nl=False)
+
+
+@mod.command("list")
+@click.option("--state", default=None, help="Only change sets in this state.")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def mod_list(ctx, state, as_json) -> None:
+    """List change sets with their state, base and documents.
+
+    \b
+    Example:
+      sectool mod list --state approved
+    """
+    from sectool.changes.changeset import STATES
+    from sectool.changes.io import load_all
+    from sectool.errors import BadTransition
+
+    if state and state not in STATES:
+        raise BadTransition(f"'{state}' is not a lifecycle state", "states: " + ", ".join(STATES))
+    changes = [c for c in load_all(tree_from(ctx)) if not state or c.state == state]
+    if as_json:
+        echo_json([c.as_json() for c in changes])
+        return
+    width = max((len(c.id) for c in changes), default=0)
+    for c in changes:
+        docs = ", ".join(str(d) for d in sorted(c.documents)) or "no text yet"
+        click.echo(f"{c.id:<{width}}  {c.state:<14} base {c.base or '-':<5} {c.title}  [{docs}]")
+
+
+@mod.command("advance")
+@click.argument("change_id", metavar="ID")
+@click.argument("state")
+@click.option("--date", default=None, help="Date of the step (default today), YYYY-MM-DD.")
+@click.option("--note", default="", help="A note for the history.")
+@click.pass_context
+def mod_advance(ctx, change_id, state, date, note) -> None:
+    """Move a change set along the Section D lifecycle.
+
+    States: raised, initial-report, refinement, report-phase, consultation, change-board,
+    approved, rejected, withdrawn (implemented is set by designation).
+
+    \b
+    Example:
+      sectool mod advance SECMP0039 refinement --date 2017-07-19
+    """
+    from sectool.changes.record import advance_change
+
+    change = advance_change(tree_from(ctx), change_id, state, date, note)
+    step = change.history[-1]
+    click.echo(f"{change.id} is now {change.state} (from {step['date']})")
+
+
+@mod.command("check")
+@click.argument("change_ids", metavar="[ID]...", nargs=-1)
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_context
+def mod_check(ctx, change_ids, as_json) -> None:
+    """Check that pending change sets apply to the latest version and do not conflict.
+
+    Exit 0 when clean, 1 when something was found.
+
+    \b
+    Example:
+      sectool mod check --json
+    """
+    from sectool.changes.check import check_changes
+
+    report = check_changes(tree_from(ctx), list(change_ids) or None)
+    if as_json:
+        echo_json(report.as_json())
+    else:
+        for item in report.not_applying:
+            click.echo(f"does not apply: {item['id']}: {item['reason']}")
+        for conflict in report.conflicts:
+            click.echo(f"conflict: {conflict.describe()}")
+        click.echo(f"{len(report.checked)} change set(s) checked against SEC "
+                   f"{report.latest or '(empty)'}: {len(report.conflicts)} conflict(s), "
+                   f"{len(report.not_applying)} not applying")
+    ctx.exit(0 if report.clean else 1)
+
+
+@mod.command("rebase")
+@click.argument("change_id", metavar="ID")
+@click.option("--onto", default=None, help="Version to rebase onto (default: the latest).")
+@click.pass_context
+def mod_rebase(ctx, change_id, onto) -> None:
+    """Re-base a change set onto a later version by three-way merge.
+
+    On a conflict the merged documents, with conflict markers, are left in the working tree:
+    resolve them and run `sectool mod record ID` to finish.
+
+    \b
+    Example:
+      sectool mod rebase SECMP0039 --onto 5.9
+    """
+    from sectool.changes.check import rebase_change
+
+    change = rebase_change(tree_from(ctx), change_id, onto)
+    click.echo(f"Rebased {change.id} onto SEC {change.base}")

@@ -1,0 +1,239 @@
+"""Clause-aligned, word-level comparison of two versions of a document.
+
+Blocks (paragraphs) are first matched by equality; only the regions between matches are looked
+at more closely: blocks there are paired by clause id (or by the term a glossary entry defines),
+and each pair is compared word by word. Unpaired blocks are whole insertions or deletions, and a
+deleted block whose text reappears elsewhere is a move. This is the only diff-match-patch user.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from sectool.document import Block, Document
+
+EQUAL, INSERT, DELETE = "equal", "insert", "delete"
+# Operations on blocks, as reported: the same words the JSON uses.
+SAME, INSERTED, DELETED, CHANGED, MOVED_FROM, MOVED_TO = (
+    "same", "inserted", "deleted", "changed", "moved-from", "moved-to")
+
+_TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
+_MOVE_MIN_CHARS = 24
+
+
+@dataclass
+class Segment:
+    op: str  # equal | insert | delete
+    text: str
+
+
+@dataclass
+class BlockDiff:
+    """One block of the comparison: unchanged, inserted, deleted, changed or moved."""
+
+    op: str
+    old: Block | None
+    new: Block | None
+    segments: list[Segment] = field(default_factory=list)
+    move_id: int | None = None
+    by: tuple[str, ...] = ()  # the change sets responsible (filled in by attribution)
+    date: str = ""
+
+    @property
+    def clause(self) -> str | None:
+        block = self.new or self.old
+        return block.clause if block else None
+
+    @property
+    def label(self) -> str:
+        block = self.new or self.old
+        return block.label if block else ""
+
+    @property
+    def old_text(self) -> str | None:
+        return self.old.text if self.old else None
+
+    @property
+    def new_text(self) -> str | None:
+        return self.new.text if self.new else None
+
+
+@dataclass
+class DocumentDiff:
+    """The whole comparison of one document: every block, in reading order."""
+
+    old: Document | None
+    new: Document | None
+    blocks: list[BlockDiff]
+
+    @property
+    def changes(self) -> list[BlockDiff]:
+        return [b for b in self.blocks if b.op != SAME]
+
+    @property
+    def changed(self) -> bool:
+        return any(b.op != SAME for b in self.blocks)
+
+
+def _dmp():
+    import diff_match_patch
+
+    engine = diff_match_patch.diff_match_patch()
+    engine.Diff_Timeout = 0  # the default 1 s silently degrades to "delete all, insert all"
+    return engine
+
+
+_ENGINE = None
+
+
+def _engine():
+    global _ENGINE
+    if _ENGINE is None:
+        _ENGINE = _dmp()
+    return _ENGINE
+
+
+def _encode(seqs: list[list[str]]) -> tuple[list[str], list[str]]:
+    """Map each distinct item to one character (skipping the surrogate range)."""
+    table: dict[str, str] = {}
+    items: list[str] = []
+    encoded = []
+    for seq in seqs:
+        chars = []
+        for item in seq:
+            ch = table.get(item)
+            if ch is None:
+                n = len(items) + 1
+                ch = chr(n if n < 0xD800 else n + 0x800)
+                table[item] = ch
+                items.append(item)
+            chars.append(ch)
+        encoded.append("".join(chars))
+    return encoded, items
+
+
+def diff_sequences(old: list[str], new: list[str], semantic: bool = False) -> list[tuple[str, int]]:
+    """Diff two sequences of strings item by item: [(op, count)], ops equal/insert/delete."""
+    (a, b), _ = _encode([old, new])
+    engine = _engine()
+    diffs = engine.diff_main(a, b, False)
+    if semantic:
+        engine.diff_cleanupSemantic(diffs)
+    names = {0: EQUAL, 1: INSERT, -1: DELETE}
+    return [(names[op], len(text)) for op, text in diffs]
+
+
+def word_diff(old: str, new: str) -> list[Segment]:
+    """Word-level segments that turn ``old`` into ``new``: deletes come before inserts."""
+    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    if "".join(old_tokens) != old or "".join(new_tokens) != new:  # pragma: no cover - safety
+        return [Segment(DELETE, old), Segment(INSERT, new)]
+    out: list[Segment] = []
+    i = j = 0
+    for op, count in diff_sequences(old_tokens, new_tokens, semantic=True):
+        if op == EQUAL:
+            text = "".join(old_tokens[i:i + count])
+            i += count
+            j += count
+        elif op == DELETE:
+            text = "".join(old_tokens[i:i + count])
+            i += count
+        else:
+            text = "".join(new_tokens[j:j + count])
+            j += count
+        if out and out[-1].op == op:
+            out[-1].text += text
+        elif text:
+            out.append(Segment(op, text))
+    return out
+
+
+def _key(block: Block) -> str:
+    if block.kind in ("heading", "paragraph", "subparagraph"):
+        return block.kind + ":" + (block.clause or "")
+    if block.kind == "title":
+        return "title"
+    return f"{block.kind}:{block.clause}:{block.label}"
+
+
+def compare_documents(old: Document | None, new: Document | None) -> DocumentDiff:
+    """Compare two versions of a document (either may be None: wholly added or removed)."""
+    old_blocks = old.blocks if old else []
+    new_blocks = new.blocks if new else []
+    out: list[BlockDiff] = []
+    i = j = 0
+    pending_old: list[Block] = []
+    pending_new: list[Block] = []
+    ops = diff_sequences([b.text for b in old_blocks], [b.text for b in new_blocks])
+    for op, count in ops:
+        if op == EQUAL:
+            out += _pair_region(pending_old, pending_new)
+            pending_old, pending_new = [], []
+            out += [BlockDiff(SAME, old_blocks[i + k], new_blocks[j + k]) for k in range(count)]
+            i += count
+            j += count
+        elif op == DELETE:
+            pending_old += old_blocks[i:i + count]
+            i += count
+        else:
+            pending_new += new_blocks[j:j + count]
+            j += count
+    out += _pair_region(pending_old, pending_new)
+    _find_moves(out)
+    return DocumentDiff(old, new, out)
+
+
+def _pair_region(old: list[Block], new: list[Block]) -> list[BlockDiff]:
+    """Within a region of differences, pair blocks by clause and compare them word by word."""
+    if not old or not new:
+        return [BlockDiff(DELETED, b, None) for b in old] + [BlockDiff(INSERTED, None, b)
+                                                            for b in new]
+    matcher = difflib.SequenceMatcher(None, [_key(b) for b in old], [_key(b) for b in new],
+                                      autojunk=False)
+    out: list[BlockDiff] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            for a, b in zip(old[i1:i2], new[j1:j2], strict=True):
+                out.append(_changed(a, b))
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        # Unnumbered text that stands in the same place is an edit, not a removal.
+        while olds and news and olds[0].kind == news[0].kind == "text" and tag == "replace":
+            out.append(_changed(olds.pop(0), news.pop(0)))
+        out += [BlockDiff(DELETED, b, None) for b in olds]
+        out += [BlockDiff(INSERTED, None, b) for b in news]
+    return out
+
+
+def _changed(a: Block, b: Block) -> BlockDiff:
+    if a.text == b.text:
+        return BlockDiff(SAME, a, b)
+    return BlockDiff(CHANGED, a, b, word_diff(a.text, b.text))
+
+
+def _find_moves(blocks: list[BlockDiff]) -> None:
+    """A deleted block whose exact text is inserted elsewhere is a move."""
+    inserted: dict[str, list[BlockDiff]] = {}
+    for item in blocks:
+        if item.op == INSERTED and len(item.new.text) >= _MOVE_MIN_CHARS:
+            inserted.setdefault(item.new.text, []).append(item)
+    move = 0
+    for item in blocks:
+        if item.op != DELETED or not inserted.get(item.old.text):
+            continue
+        target = inserted[item.old.text].pop(0)
+        move += 1
+        item.op, item.move_id = MOVED_FROM, move
+        target.op, target.move_id = MOVED_TO, move
+
+
+def changed_clauses(diff: DocumentDiff) -> list[tuple[str | None, str]]:
+    """(clause, label) of every changed block, in order, without repeats."""
+    seen: list[tuple[str | None, str]] = []
+    for item in diff.changes:
+        key = (item.clause, item.label)
+        if key not in seen:
+            seen.append(key)
+    return seen

@@ -1,0 +1,172 @@
+"""The code through time: designated versions, a document's or clause's history, integrity."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from sectool.document import parse_document
+from sectool.errors import MalformedDocument, SectoolError
+from sectool.model import ClauseRef, DocId, Finding
+from sectool.records import record_from_tag
+from sectool.register import REGISTER, Register, VersionRecord
+from sectool.tree import Tree, decode
+
+
+def versions(tree: Tree) -> list[dict]:
+    """Every designated version with its record, tag and commit."""
+    tags = tree.store.tags("sec/")
+    out = []
+    for record in tree.register.ordered():
+        data = record.as_json()
+        tag = tags.get(record.tag)
+        data["tag"] = record.tag if tag else None
+        data["commit"] = tag.commit if tag else None
+        out.append(data)
+    return out
+
+
+@dataclass
+class HistoryEntry:
+    version: str
+    effective: str
+    changes: list[dict]
+    what: str  # added | changed | removed
+    document_version: str | None
+
+    def as_json(self) -> dict:
+        return {"version": self.version, "effective": self.effective, "changes": self.changes,
+                "what": self.what, "document_version": self.document_version}
+
+
+def history(tree: Tree, ref: ClauseRef) -> tuple[str, list[HistoryEntry]]:
+    """Every version that changed a document (or one clause), and the change sets responsible."""
+    records = tree.register.ordered()
+    previous: str | None = None
+    entries: list[HistoryEntry] = []
+    name = ""
+    for record in records:
+        snapshot = tree.version_snapshot(record)
+        try:
+            entry, clause = snapshot.resolve(ref)
+        except SectoolError:
+            text, entry = None, None
+        else:
+            name = str(ClauseRef(entry.doc_id, clause)) if clause else str(entry.doc_id)
+            document = snapshot.document(entry.doc_id)
+            text = document.clause_text(clause) if clause else str(document)
+        if text != previous:
+            what = "added" if previous is None else "removed" if text is None else "changed"
+            doc_key = str(entry.doc_id) if entry else None
+            changes = [c for c in record.changes
+                       if doc_key is None or _touches(tree, record, c["id"], doc_key)]
+            entries.append(HistoryEntry(record.version, record.effective, changes, what,
+                                        entry.version if entry else None))
+        previous = text
+    if not entries:
+        tree.snapshot().resolve(ref)  # raises the usual unknown-reference error
+    return name or str(ref), entries
+
+
+def _touches(tree: Tree, record: VersionRecord, change_id: str, doc_key: str) -> bool:
+    rel = f"modifications/{change_id}/change.json"
+    data = tree.store.read(f"refs/tags/{record.tag}", rel)
+    if data is None:
+        return True
+    return doc_key in json.loads(data).get("documents", {})
+
+
+def verify(tree: Tree) -> list[Finding]:
+    """Tags, commits, register entries and the Document Log agree; nothing edited outside."""
+    findings: list[Finding] = []
+    register = tree.register
+    tags = tree.store.tags("sec/")
+    known = {r.tag for r in register.versions}
+    for name in sorted(set(tags) - known):
+        findings.append(Finding("history.unknown-tag", "error",
+                                f"tag {name} names a version the register does not record",
+                                "a designation tag was made by hand; remove it", path=REGISTER))
+    for record in register.ordered():
+        findings += _verify_version(tree, record, tags)
+    latest = register.latest
+    if latest and latest.tag in tags:
+        findings += _verify_head(tree, latest)
+    return findings
+
+
+def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
+    tag = tags.get(record.tag)
+    where = {"path": REGISTER}
+    if tag is None:
+        return [Finding("history.missing-tag", "error",
+                        f"SEC {record.version} has no tag {record.tag}",
+                        "the tag was deleted; restore it from a clone or backup", **where)]
+    out = []
+    if tag.object == tag.commit:
+        out.append(Finding("history.lightweight-tag", "error",
+                           f"{record.tag} is not an annotated designation tag",
+                           "the tag was replaced by hand; restore the original", **where))
+    tagged = record_from_tag(tag.message)
+    if tagged != record.as_json():
+        out.append(Finding("history.tag-record", "error",
+                           f"{record.tag}'s record does not match the register's SEC "
+                           f"{record.version}", "the tag or the register was edited", **where))
+    at_tag = tree.store.read(tag.commit, REGISTER)
+    theirs = Register.loads(decode(at_tag, REGISTER)) if at_tag else Register()
+    latest_there = theirs.latest
+    if latest_there is None or latest_there.version != record.version:
+        out.append(Finding("history.moved-tag", "error",
+                           f"{record.tag} points at a commit that is not SEC {record.version}'s "
+                           "designation", "the tag was moved; put it back on the designation "
+                           "commit", **where))
+        return out
+    parent = tree.store.rev(tag.commit + "^")
+    before = tree.store.read(parent, REGISTER) if parent else None
+    if before and record.version in {v.version for v in
+                                     Register.loads(decode(before, REGISTER)).versions}:
+        out.append(Finding("history.moved-tag", "error",
+                           f"{record.tag} points after SEC {record.version}'s designation commit",
+                           "the tag was moved; put it back on the designation commit", **where))
+    out += _verify_documents(tree, record, theirs, tag.commit)
+    return out
+
+
+def _verify_documents(tree: Tree, record: VersionRecord, theirs: Register,
+                      commit: str) -> list[Finding]:
+    out = []
+    logged = {str(e.doc_id): e.version for e in theirs.documents}
+    if logged != record.documents:
+        out.append(Finding("history.document-log", "error",
+                           f"SEC {record.version}'s Document Log differs from its record",
+                           "the register was edited outside a designation", path=REGISTER))
+    texts = tree.store.read_many(commit, [e.path for e in theirs.documents])
+    for entry in theirs.documents:
+        data = texts.get(entry.path)
+        if data is None:
+            out.append(Finding("history.missing-document", "error",
+                               f"{entry.doc_id} is missing from SEC {record.version}",
+                               "the designation commit lacks the file", path=entry.path))
+            continue
+        try:
+            parse_document(decode(data, entry.path), entry.doc_id)
+        except MalformedDocument as exc:
+            out.append(Finding("history.malformed", "error",
+                               f"SEC {record.version}: {exc.message}", exc.hint,
+                               path=entry.path, line=exc.line))
+    return out
+
+
+def _verify_head(tree: Tree, latest: VersionRecord) -> list[Finding]:
+    folders = ("sections", "schedules", "appendices")
+    changed = tree.store.changed_between(f"refs/tags/{latest.tag}", "HEAD", folders)
+    changed += [p for p in tree.store.changed_between(f"refs/tags/{latest.tag}", "HEAD",
+                                                      [REGISTER])]
+    out = []
+    for path in changed:
+        doc = DocId.from_path(path)
+        what = str(doc) if doc else path
+        out.append(Finding("history.edited-outside-designation", "error",
+                           f"{what} was committed with changes since SEC {latest.version} "
+                           "without a designation",
+                           "revert the commit, and record the edit as a change set", path=path))
+    return out

@@ -1,0 +1,72 @@
+"""Terminal redlines: colour and strike-through with rich, or plain [-deleted-]{+inserted+}."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sectool.diff import (
+    CHANGED,
+    DELETE,
+    DELETED,
+    INSERT,
+    INSERTED,
+    MOVED_FROM,
+    MOVED_TO,
+    DocumentDiff,
+)
+
+STYLE = {INSERT: "green underline", DELETE: "red strike", "heading": "bold", "meta": "dim"}
+PLAIN = {INSERT: ("{+", "+}"), DELETE: ("[-", "-]")}
+
+
+@dataclass
+class Run:
+    text: str
+    kind: str = ""  # "" | insert | delete | heading | meta
+
+
+def redline_runs(title: str, diff: DocumentDiff) -> list[list[Run]]:
+    """Lines of styled runs: a heading per document, then each changed clause."""
+    lines = [[Run(title, "heading")]]
+    if not diff.changed:
+        lines.append([Run("  no change", "meta")])
+    for item in diff.changes:
+        clause = item.clause or "(title)"
+        label = f" ({item.label})" if item.label else ""
+        how = {MOVED_FROM: f"moved (to #{item.move_id})", MOVED_TO: f"moved (from #{item.move_id})"
+               }.get(item.op, item.op)
+        by = f"  [{', '.join(item.by)}]" if item.by else ""
+        lines.append([Run(f"  {clause}{label} {how}{by}", "meta")])
+        if item.op == CHANGED:
+            lines.append([Run("    ")] + [Run(s.text, "" if s.op == "equal" else s.op)
+                                          for s in item.segments])
+        elif item.op in (INSERTED, MOVED_TO):
+            lines.append([Run("    "), Run(item.new_text, INSERT)])
+        elif item.op in (DELETED, MOVED_FROM):
+            lines.append([Run("    "), Run(item.old_text, DELETE)])
+    return lines
+
+
+def plain(lines: Iterable[list[Run]]) -> str:
+    out = []
+    for line in lines:
+        parts = []
+        for run in line:
+            start, end = PLAIN.get(run.kind, ("", ""))
+            parts.append(f"{start}{run.text}{end}")
+        out.append("".join(parts))
+    return "\n".join(out) + "\n"
+
+
+def print_rich(lines: Iterable[list[Run]], file=None) -> None:
+    """Draw with rich (imported only here, when colour is wanted)."""
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(file=file, highlight=False, soft_wrap=True)
+    for line in lines:
+        text = Text()
+        for run in line:
+            text.append(run.text, style=STYLE.get(run.kind, ""))
+        console.print(text)
