@@ -44,12 +44,17 @@ class InjectedFault(SectoolError):
 
 
 def fault_point(step: str) -> None:
-    """Test hook: ``SECTOOL_FAULT=step`` raises here, ``SECTOOL_FAULT=step:kill`` dies here."""
+    """Test hook: ``SECTOOL_FAULT=step`` raises here, ``step:kill`` dies, ``step:sleep`` waits."""
     wanted = os.environ.get("SECTOOL_FAULT", "")
     if not wanted or wanted.split(":")[0] != step:
         return
     if wanted.endswith(":kill"):
         os.kill(os.getpid(), 9)
+    if wanted.endswith(":sleep"):  # hold the lock a while, for race tests
+        import time
+
+        time.sleep(float(os.environ.get("SECTOOL_FAULT_SLEEP", "3")))
+        return
     raise InjectedFault(f"injected fault at step '{step}'", "unset SECTOOL_FAULT")
 
 

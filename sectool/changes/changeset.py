@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from sectool.errors import BadTransition, MalformedChange
-from sectool.model import DocId, Version
+from sectool.model import DocId, looks_like_version
 
 FOLDER = "modifications"
 MANIFEST = "change.json"
@@ -192,19 +192,13 @@ def _validate(change: ChangeSet, path: str) -> None:
         problems.append(f"path '{change.path}' is not one of {', '.join(paths)}")
     if change.state not in STATES:
         problems.append(f"state '{change.state}' is not one of {', '.join(STATES)}")
-    if change.base is not None:
-        try:
-            Version.parse(change.base)
-        except Exception:  # noqa: BLE001
-            problems.append(f"base '{change.base}' is not a version label")
+    if change.base is not None and not looks_like_version(str(change.base)):
+        problems.append(f"base '{change.base}' is not a version label")
     for doc in change.documents.values():
         if doc.op not in ("edit", "add", "remove"):
             problems.append(f"{doc.doc_id}: op '{doc.op}' is not edit, add or remove")
-        if doc.version is not None:
-            try:
-                Version.parse(doc.version)
-            except Exception:  # noqa: BLE001
-                problems.append(f"{doc.doc_id}: version '{doc.version}' is not a version label")
+        if doc.version is not None and not looks_like_version(str(doc.version)):
+            problems.append(f"{doc.doc_id}: version '{doc.version}' is not a version label")
     if problems:
         raise MalformedChange(f"{path}: " + "; ".join(problems),
                               "fix the manifest; `sectool mod new --help` lists the values",

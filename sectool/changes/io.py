@@ -95,7 +95,7 @@ def merge_onto(texts: list[DocTexts], onto: Snapshot | None,
             ours = current[item.doc_id]
         else:
             ours = snapshot_text(onto, item.doc_id)
-        labels = (label or (onto.label if onto else "empty"), "base", "change set")
+        labels = (label or (f"SEC {onto.label}" if onto else "empty"), "base", "change set")
         result = merge_text(item.base, ours, item.theirs, labels)
         if item.theirs is None and result.clean:
             result = MergeResult(None, 0)  # the change set removes the document
