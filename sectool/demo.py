@@ -26,6 +26,23 @@ def _clause(tree: Tree, ref: str, at: str | None = None) -> str:
     return snapshot.document(entry.doc_id).clause_text(clause).strip()
 
 
+def publish(tree: Tree, out: Path) -> list[Path]:
+    """The redlines of each designation (docx and html) and the clean 5.9 export."""
+    from sectool.publish import export, write_diff
+    from sectool.redline import build_redline
+
+    written = []
+    for old, new in (("5.7", "5.8"), ("5.8", "5.9")):
+        redline = build_redline(tree, old, new)
+        written += write_diff(redline, "docx", out / f"redlines-{old}-to-{new}", False)[1]
+        written += write_diff(redline, "html", out / f"redlines-{old}-to-{new}.html", False)[1]
+    snapshot = tree.snapshot("5.9")
+    path = out / "SEC-5.9.docx"
+    path.write_bytes(export(snapshot, [e.doc_id for e in snapshot.entries], "docx", True))
+    written.append(path)
+    return written
+
+
 def run_demo(folder: Path | None, say: Callable[[str], None]) -> Path:
     """Create the demo tree, replay the July 2017 designations, and report each step."""
     root, register = create_tree(folder or default_folder(Path.cwd()), sample=True)
@@ -49,10 +66,15 @@ def run_demo(folder: Path | None, say: Callable[[str], None]) -> Path:
     for item in report.not_applying:
         say(f"   does not apply: {item['id']}: {item['reason']}")
 
+    say("5. Published:")
+    for path in publish(tree, root / "publications"):
+        say(f"   {path.relative_to(root)}")
+
     say(f"\nTry: cd {root}")
     say("     sectool versions")
     say('     sectool show "Appendix B 4.3" --at 2017-07-01')
     say('     sectool history "Appendix B"')
     say("     sectool mod show SECMP0039")
+    say("     sectool diff 5.7 5.9 --format docx -o redlines/")
     tree.store.close()
     return root

@@ -27,6 +27,8 @@ _MOVE_MIN_CHARS = 24
 class Segment:
     op: str  # equal | insert | delete
     text: str
+    by: str = ""  # the change set that made this change (filled in by attribution)
+    date: str = ""
 
 
 @dataclass
@@ -123,6 +125,11 @@ def diff_sequences(old: list[str], new: list[str], semantic: bool = False) -> li
         engine.diff_cleanupSemantic(diffs)
     names = {0: EQUAL, 1: INSERT, -1: DELETE}
     return [(names[op], len(text)) for op, text in diffs]
+
+
+def tokens(text: str) -> list[str]:
+    """Words, runs of white space and single punctuation marks: the unit of comparison."""
+    return _TOKEN.findall(text)
 
 
 def word_diff(old: str, new: str) -> list[Segment]:

@@ -23,7 +23,11 @@ from sectool.register import REGISTER, DocEntry, Register, VersionRecord
 from sectool.store import Store
 from sectool.tree import FOLDERS
 
-GITIGNORE = "# sectool keeps its lock and journal inside .git; nothing to ignore by default\n"
+GITIGNORE = (
+    "# sectool keeps its lock and journal inside .git.\n"
+    "# Redlines and exports written into the tree (as `sectool demo` does) are not the code:\n"
+    "/publications/\n"
+)
 
 
 def sample_root() -> Path:

@@ -44,14 +44,26 @@ def load_all(tree: Tree) -> list[ChangeSet]:
     return [load_change(tree, i) for i in change_ids(tree)]
 
 
-def read_diff(tree: Tree, change: ChangeSet, doc_id: DocId) -> str:
+def load_change_at(snapshot: Snapshot, change_id: str) -> ChangeSet | None:
+    """A change set as it was recorded in a designated version, or None if it is not there."""
+    rel = f"{FOLDER}/{change_id}/{MANIFEST}"
+    text = snapshot.text(rel)
+    return ChangeSet.loads(text, rel) if text is not None else None
+
+
+def read_diff(tree: Tree, change: ChangeSet, doc_id: DocId,
+              snapshot: Snapshot | None = None) -> str:
     rel = change.diff_path(doc_id)
-    path = tree.root / rel
-    if not path.is_file():
+    if snapshot is not None and snapshot.rev is not None:
+        text = snapshot.text(rel)
+    else:
+        path = tree.root / rel
+        text = decode(path.read_bytes(), rel) if path.is_file() else None
+    if text is None:
         raise UnknownChange(f"{change.id} names {doc_id} but {rel} is missing",
                             "record the change set again, or restore the file from git",
                             path=rel)
-    return decode(path.read_bytes(), rel)
+    return text
 
 
 def base_snapshot(tree: Tree, change: ChangeSet) -> Snapshot | None:
@@ -71,15 +83,18 @@ class DocTexts:
     theirs: str | None
 
 
-def change_texts(tree: Tree, change: ChangeSet) -> list[DocTexts]:
-    """Apply each of the change set's diffs to the exact text of its base version."""
+def change_texts(tree: Tree, change: ChangeSet, at: Snapshot | None = None) -> list[DocTexts]:
+    """Apply each of the change set's diffs to the exact text of its base version.
+
+    The diffs are read from the working tree, or from the designated version ``at``.
+    """
     base = base_snapshot(tree, change)
     if base is not None:
         base.prefetch([d.path for d in change.documents])
     out = []
     for doc_id in sorted(change.documents):
         rel = change.diff_path(doc_id)
-        patches = parse_patch(read_diff(tree, change, doc_id), rel)
+        patches = parse_patch(read_diff(tree, change, doc_id, at), rel)
         original = snapshot_text(base, doc_id)
         out.append(DocTexts(doc_id, original, apply_patch(patches[0], original, rel)))
     return out

@@ -47,7 +47,7 @@ def clause_json(item) -> dict:
     return {
         "clause": item.clause, "label": item.label or None, "op": item.op,
         "by": list(item.by), "old": item.old_text, "new": item.new_text,
-        "segments": [{"op": s.op, "text": s.text} for s in item.segments],
+        "segments": [_segment_json(s) for s in item.segments],
     }
 
 
@@ -60,3 +60,10 @@ def change_redline(tree: Tree, change_id: str) -> ChangeView:
         diffs.append((item.doc_id, change.documents[item.doc_id].op,
                       compare_documents(old, new)))
     return ChangeView(change, diffs)
+
+
+def _segment_json(segment) -> dict:
+    data = {"op": segment.op, "text": segment.text}
+    if segment.by:
+        data["by"], data["date"] = segment.by, segment.date
+    return data

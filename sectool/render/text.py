@@ -26,12 +26,14 @@ class Run:
     kind: str = ""  # "" | insert | delete | heading | meta
 
 
-def redline_runs(title: str, diff: DocumentDiff) -> list[list[Run]]:
+def redline_runs(title: str, diff: DocumentDiff, changes: list | None = None
+                 ) -> list[list[Run]]:
     """Lines of styled runs: a heading per document, then each changed clause."""
     lines = [[Run(title, "heading")]]
-    if not diff.changed:
+    changes = diff.changes if changes is None else changes
+    if not changes:
         lines.append([Run("  no change", "meta")])
-    for item in diff.changes:
+    for item in changes:
         clause = item.clause or "(title)"
         label = f" ({item.label})" if item.label else ""
         how = {MOVED_FROM: f"moved (to #{item.move_id})", MOVED_TO: f"moved (from #{item.move_id})"

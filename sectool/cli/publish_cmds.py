@@ -1,0 +1,115 @@
+"""Redlines and clean copies: `sectool diff` and `sectool export`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from sectool.cli import cli
+from sectool.cli.common import tree_from, use_colour
+
+
+def _progress():
+    """A progress bar on stderr for long runs; nothing when stderr is not a terminal."""
+    if not sys.stderr.isatty():
+        return None, None
+    from rich.console import Console
+    from rich.progress import Progress
+
+    progress = Progress(console=Console(stderr=True), transient=True)
+    task = progress.add_task("Comparing documents", total=None)
+
+    def update(done: int, total: int) -> None:
+        progress.update(task, completed=done, total=total)
+
+    return progress, update
+
+
+@cli.command()
+@click.argument("from_spec", metavar="FROM")
+@click.argument("to_spec", metavar="TO")
+@click.argument("refs", metavar="[REF]...", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "html", "docx", "md", "json"]),
+              default="text", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File (or, for docx with several documents, folder) to write.")
+@click.option("--with", "with_ids", multiple=True, metavar="ID",
+              help="Apply a pending change set on top of TO (repeatable): a what-if preview.")
+@click.pass_context
+def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
+    """Tracked changes between two versions of the code.
+
+    FROM and TO are version labels (5.8), dates (2017-07-15) or `working`. Every change is
+    attributed to the change set that made it. docx writes one Word file per changed document
+    (into a folder), or one file when one document is asked for.
+
+    \b
+    Example:
+      sectool diff 5.7 5.9 "Appendix B" --format docx -o appendix-b.docx
+    """
+    from sectool.publish import write_diff
+    from sectool.redline import build_redline
+
+    tree = tree_from(ctx)
+    progress, update = _progress() if not refs else (None, None)
+    if progress:
+        progress.start()
+    try:
+        redline = build_redline(tree, from_spec, to_spec, list(refs) or None,
+                                list(with_ids) or None, update)
+    finally:
+        if progress:
+            progress.stop()
+    if fmt == "text" and output is None and use_colour():
+        from sectool.publish import redline_lines
+        from sectool.render.text import print_rich
+
+        print_rich(redline_lines(redline))
+        return
+    text, written = write_diff(redline, fmt, output, one_file=len(refs) == 1)
+    if text is not None:
+        click.echo(text, nl=False)
+    for path in written:
+        click.echo(f"Wrote {path}")
+    if fmt == "docx" and not written:
+        click.echo(f"No document changed between {redline.from_label} and {redline.to_label}")
+
+
+@cli.command()
+@click.argument("version")
+@click.argument("refs", metavar="[REF]...", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["docx", "html", "md"]), default="docx",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="File to write (default: SEC-<version>.<format>, or stdout for html/md).")
+@click.pass_context
+def export(ctx, version, refs, fmt, output) -> None:
+    """Clean consolidated copies of a version: some documents, or the whole code in one file.
+
+    \b
+    Example:
+      sectool export 5.9 --format docx -o SEC-5.9.docx
+    """
+    from sectool.model import ClauseRef
+    from sectool.publish import export as run
+    from sectool.publish import slug
+
+    snapshot = tree_from(ctx).snapshot(version)
+    if refs:
+        doc_ids = []
+        for ref in refs:
+            entry, _ = snapshot.resolve(ClauseRef.parse(ref))
+            doc_ids.append(entry.doc_id)
+    else:
+        doc_ids = [e.doc_id for e in snapshot.entries]
+    data = run(snapshot, doc_ids, fmt, whole_code=not refs)
+    if output is None and fmt != "docx":
+        click.echo(data.decode("utf-8"), nl=False)
+        return
+    name = slug(str(doc_ids[0])) if len(doc_ids) == 1 and refs else "SEC"
+    path = output or Path(f"{name}-{slug(snapshot.label)}.docx")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    click.echo(f"Wrote {path}")

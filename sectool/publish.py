@@ -1,0 +1,171 @@
+"""Writing redlines and clean copies to files: what `sectool diff` and `sectool export` make."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from sectool import __version__
+from sectool.diff import SAME, BlockDiff
+from sectool.document import Document
+from sectool.errors import SectoolError
+from sectool.redline import DocRedline, Redline
+from sectool.tree import Snapshot
+
+DIFF_FORMATS = ("text", "html", "docx", "md", "json")
+EXPORT_FORMATS = ("docx", "html", "md")
+
+
+class OutputError(SectoolError):
+    code = "bad-output"
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9.]+", "-", text).strip("-")
+
+
+def redline_docx(redline: Redline, doc: DocRedline) -> bytes:
+    """One document's redline as a .docx with native tracked changes and a cover table."""
+    from sectool.render.docx import DocxBuilder, add_block, end_marker
+
+    builder = DocxBuilder(redline.date, f"{doc.name}: tracked changes")
+    changes = "\n".join(f"{c['id']}: {c.get('title', '')} (effective {c['date']})"
+                        for c in doc.changes) or "none"
+    builder.cover(f"Tracked changes: {doc.doc_id}", [
+        ("Document", doc.name),
+        ("From", f"{redline.from_label}, document version {doc.from_version or 'none'}"
+                 + (f", effective {redline.from_effective}" if redline.from_effective else "")),
+        ("To", f"{redline.to_label}, document version {doc.to_version or 'removed'}"
+               + (f", effective {redline.to_effective}" if redline.to_effective else "")),
+        ("Change sets", changes),
+        ("Made by", f"sectool {__version__}"),
+    ], "Every insertion and deletion below is a Word revision, attributed to the change set "
+       "that made it and dated by the effective date of its version. Accepting all changes "
+       "gives the text of the later version; rejecting all gives the earlier one.")
+    for item in doc.diff.blocks:
+        add_block(builder, item)
+    end_marker(builder, str(doc.doc_id))
+    return builder.to_bytes()
+
+
+def docx_name(redline: Redline, doc: DocRedline) -> str:
+    return f"{slug(str(doc.doc_id))}_{slug(redline.from_label)}_{slug(redline.to_label)}.docx"
+
+
+def write_diff(redline: Redline, fmt: str, output: Path | None,
+               one_file: bool) -> tuple[str | None, list[Path]]:
+    """Render; return text for stdout (or None) and the files written."""
+    if fmt == "docx":
+        return None, _write_docx(redline, output, one_file)
+    if fmt == "json":
+        text = json.dumps(redline.as_json(), indent=2, ensure_ascii=False) + "\n"
+    elif fmt == "html":
+        from sectool.render.html import render_html
+
+        text = render_html(redline)
+    elif fmt == "md":
+        from sectool.render.markdown import render_markdown
+
+        text = render_markdown(redline)
+    else:
+        from sectool.render.text import plain
+
+        text = plain(redline_lines(redline))
+    if output is None:
+        return text, []
+    _write(output, text.encode("utf-8"))
+    return None, [output]
+
+
+def redline_lines(redline: Redline):
+    from sectool.render.text import Run, redline_runs
+
+    lines = [[Run(f"Tracked changes: {redline.from_label} to {redline.to_label}", "heading")]]
+    if not redline.documents:
+        lines.append([Run("no document changed", "meta")])
+    for doc in redline.documents:
+        lines.append([Run("")])
+        lines += redline_runs(f"{doc.name} ({doc.from_version or 'new'} -> "
+                              f"{doc.to_version or 'removed'})", doc.diff, doc.shown_changes())
+    return lines
+
+
+def _write(path: Path, data: bytes) -> None:
+    if path.is_dir():
+        raise OutputError(f"{path} is a directory", "give a file name with -o")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
+def _write_docx(redline: Redline, output: Path | None, one_file: bool) -> list[Path]:
+    docs = redline.documents
+    if not docs:
+        return []
+    single = one_file and len(docs) == 1
+    if single and (output is None or not output.is_dir()) and \
+            (output is None or output.suffix.lower() == ".docx"):
+        path = output or Path(docx_name(redline, docs[0]))
+        _write(path, redline_docx(redline, docs[0]))
+        return [path]
+    folder = output or Path(f"redline_{slug(redline.from_label)}_{slug(redline.to_label)}")
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file, and several documents changed",
+                          "give a folder with -o DIR, or name one document")
+    written = []
+    for doc in docs:
+        path = folder / docx_name(redline, doc)
+        _write(path, redline_docx(redline, doc))
+        written.append(path)
+    return written
+
+
+def _same_blocks(document: Document) -> list[BlockDiff]:
+    return [BlockDiff(SAME, b, b) for b in document.blocks]
+
+
+def export(snapshot: Snapshot, doc_ids: list, fmt: str, whole_code: bool) -> bytes:
+    """Clean consolidated copies: the named documents, or the whole code with contents."""
+    entries = [snapshot.register.entry(d) for d in doc_ids]
+    documents = [(f"{e.doc_id}: {e.title}", snapshot.document(e.doc_id)) for e in entries]
+    label = f"SEC {snapshot.label}" if snapshot.record else "the working tree"
+    title = f"Smart Energy Code, {label}" if whole_code else \
+        (documents[0][0] if len(documents) == 1 else f"Smart Energy Code, {label} (extract)")
+    log = [(str(e.doc_id), e.title, e.version) for e in entries]
+    if fmt == "md":
+        return "\n".join(str(d).rstrip("\n") + "\n" for _, d in documents).encode("utf-8")
+    if fmt == "html":
+        from sectool.render.html import render_clean_html
+
+        return render_clean_html(title, documents, log).encode("utf-8")
+    return _export_docx(snapshot, title, documents, log, whole_code or len(documents) > 1)
+
+
+def _export_docx(snapshot, title, documents, log, with_front) -> bytes:
+    import datetime as dt
+
+    from sectool.render.docx import DocxBuilder, add_block, end_marker
+
+    date = snapshot.record.effective if snapshot.record else dt.date.today().isoformat()
+    builder = DocxBuilder(date, title)
+    if with_front:
+        effective = f", effective {date}" if snapshot.record else ""
+        builder.text_paragraph("Title", title)
+        builder.text_paragraph("SEC Cover", f"Consolidated copy{effective}. Made by sectool "
+                                            f"{__version__}.")
+        builder.text_paragraph("Heading 1", "Contents")
+        for name, _ in documents:
+            builder.text_paragraph("SEC Text", name)
+        builder.text_paragraph("Heading 1", "Document Log")
+        builder.cover("", [("Document", "Title / version")] +
+                      [(a, f"{b}, version {c}") for a, b, c in log],
+                      f"{len(log)} documents.")
+    for n, (name, document) in enumerate(documents):
+        if n:
+            builder.page_break()
+        for item in _same_blocks(document):
+            add_block(builder, item)
+        end_marker(builder, name.split(":")[0])
+    return builder.to_bytes()

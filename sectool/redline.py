@@ -1,0 +1,247 @@
+"""A tracked-change comparison of the code between two points, with every change attributed.
+
+FROM and TO are version labels, dates, or ``working``; ``with_ids`` adds pending change sets
+on top of TO (a what-if preview). Between two designated versions the chain of steps is
+rebuilt by replaying each version's change sets in the order designation applied them, so
+each change is attributed to the change set that made it and dated by its version's
+effective date. The renderers in :mod:`sectool.render` turn a :class:`Redline` into
+formats.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sectool.attribution import Author, attribute
+from sectool.changes.io import change_texts, load_change, load_change_at, merge_onto
+from sectool.diff import DocumentDiff, compare_documents
+from sectool.document import Document, parse_document
+from sectool.errors import MergeConflict, SectoolError
+from sectool.model import ClauseRef, DocId
+from sectool.register import VersionRecord
+from sectool.tree import WORKING, Snapshot, Tree
+
+
+@dataclass
+class Step:
+    author: Author
+    title: str
+    texts: dict[DocId, str | None]
+
+
+@dataclass
+class DocRedline:
+    doc_id: DocId
+    title: str
+    from_version: str | None
+    to_version: str | None
+    diff: DocumentDiff
+    changes: list[dict] = field(default_factory=list)  # [{id, title, date}] that touched it
+    clauses: list[str] | None = None  # only these clauses (and below), when asked for
+
+    def shown_changes(self) -> list:
+        """The changes to list: all of them, or those in the clauses asked for."""
+        if not self.clauses:
+            return self.diff.changes
+        return [c for c in self.diff.changes if c.clause and any(
+            c.clause == k or c.clause.startswith(k + ".") or c.clause.startswith(k + "(")
+            for k in self.clauses)]
+
+    @property
+    def name(self) -> str:
+        return f"{self.doc_id}: {self.title}"
+
+
+@dataclass
+class Redline:
+    from_label: str
+    to_label: str
+    from_effective: str | None
+    to_effective: str | None
+    documents: list[DocRedline]
+    changes: list[dict]
+    date: str  # the date pinned into every output (TO's effective date)
+
+    def as_json(self) -> dict:
+        from sectool.changes.show import clause_json
+
+        return {
+            "from": self.from_label, "to": self.to_label,
+            "from_effective": self.from_effective, "to_effective": self.to_effective,
+            "changes": self.changes,
+            "documents": [
+                {"id": str(d.doc_id), "title": d.title, "from_version": d.from_version,
+                 "to_version": d.to_version, "changes": d.changes,
+                 "clauses": [_json_clause(clause_json(item)) for item in d.shown_changes()]}
+                for d in self.documents
+            ],
+        }
+
+
+def _json_clause(data: dict) -> dict:
+    op = data["op"]
+    if op.startswith("moved"):
+        data["move"] = op.split("-", 1)[1]
+        data["op"] = "moved"
+    return data
+
+
+def _label(snapshot: Snapshot) -> str:
+    return "working tree" if snapshot.record is None else f"SEC {snapshot.label}"
+
+
+def build_redline(tree: Tree, from_spec: str, to_spec: str, refs: list[str] | None = None,
+                  with_ids: list[str] | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> Redline:
+    """Compare the code at ``from_spec`` with ``to_spec`` (plus ``with_ids``)."""
+    old = tree.snapshot(from_spec)
+    new = tree.snapshot(to_spec)
+    steps = _steps(tree, old, new)
+    final_texts: dict[DocId, str | None] = {}
+    if with_ids:
+        extra, final_texts = _with_steps(tree, new, with_ids, _date(new))
+        steps += extra
+    docs = _documents(old, new, final_texts, refs)
+    documents = []
+    for n, (doc_id, clauses) in enumerate(docs.items()):
+        if progress:
+            progress(n, len(docs))
+        item = _doc_redline(old, new, doc_id, steps, final_texts, bool(refs))
+        if item is not None:
+            item.clauses = clauses
+            documents.append(item)
+    changes = list({(s.author.id): {"id": s.author.id, "title": s.title, "date": s.author.date}
+                    for s in steps}.values())
+    to_label = _label(new) + (" with " + ", ".join(with_ids) if with_ids else "")
+    return Redline(_label(old), to_label,
+                   old.record.effective if old.record else None,
+                   new.record.effective if new.record else None,
+                   documents, changes, _date(new))
+
+
+def _date(snapshot: Snapshot) -> str:
+    return snapshot.record.effective if snapshot.record else dt.date.today().isoformat()
+
+
+def _documents(old: Snapshot, new: Snapshot, extra: dict,
+               refs: list[str] | None) -> dict[DocId, list[str] | None]:
+    """The documents to compare, each with the clauses asked for (None: all of it)."""
+    if refs:
+        out: dict[DocId, list[str] | None] = {}
+        for ref in refs:
+            parsed = ClauseRef.parse(ref)
+            try:
+                entry, clause = new.resolve(parsed)
+            except SectoolError:
+                entry, clause = old.resolve(parsed)
+            if clause is None or (entry.doc_id in out and out[entry.doc_id] is None):
+                out[entry.doc_id] = None
+            else:
+                out.setdefault(entry.doc_id, []).append(clause)
+        return out
+    ids = {e.doc_id for e in old.entries} | {e.doc_id for e in new.entries} | set(extra)
+    return dict.fromkeys(sorted(ids))
+
+
+def _parse(doc_id: DocId, text: str | None) -> Document | None:
+    return parse_document(text, doc_id) if text is not None else None
+
+
+def _doc_redline(old: Snapshot, new: Snapshot, doc_id: DocId, steps: list[Step],
+                 final_texts: dict, asked: bool) -> DocRedline | None:
+    old_text = old.text(doc_id.path) if old.register.entry(doc_id) or old.rev is None else None
+    new_text = final_texts[doc_id] if doc_id in final_texts else (
+        new.text(doc_id.path) if new.register.entry(doc_id) or new.rev is None else None)
+    if old_text == new_text and not asked:
+        return None
+    chain: list[tuple[Document | None, Author]] = []
+    current = old_text
+    for step in steps:
+        if doc_id in step.texts and step.texts[doc_id] != current:
+            current = step.texts[doc_id]
+            chain.append((_parse(doc_id, current), step.author))
+    if current != new_text:  # nothing we replayed explains the last difference
+        author = Author(_label(new), _date(new))
+        chain.append((_parse(doc_id, new_text), author))
+    old_doc, new_doc = _parse(doc_id, old_text), _parse(doc_id, new_text)
+    diff = compare_documents(old_doc, new_doc)
+    attribute(diff, chain)
+    old_entry, new_entry = old.register.entry(doc_id), new.register.entry(doc_id)
+    title = (new_doc or old_doc).title if (new_doc or old_doc) else str(doc_id)
+    touched = list({a.id: {"id": a.id, "date": a.date} for _, a in chain}.values())
+    titles = {s.author.id: s.title for s in steps}
+    for t in touched:
+        t["title"] = titles.get(t["id"], "")
+    return DocRedline(doc_id, title, old_entry.version if old_entry and old_text else None,
+                      new_entry.version if new_entry and new_text else None, diff, touched)
+
+
+def _steps(tree: Tree, old: Snapshot, new: Snapshot) -> list[Step]:
+    """The designation steps from ``old`` to ``new``, one per change set where possible."""
+    if old.record is None:
+        return []
+    register = tree.register
+    records = [r for r in register.ordered() if r.label > old.record.label
+               and (new.record is None or r.label <= new.record.label)]
+    if new.record is not None and new.record.label < old.record.label:
+        return []  # a comparison backwards in time: attributed to TO as a whole
+    steps: list[Step] = []
+    previous = old
+    for record in records:
+        snapshot = tree.version_snapshot(record)
+        steps += _replay(tree, previous, snapshot, record)
+        previous = snapshot
+    return steps
+
+
+def _replay(tree: Tree, previous: Snapshot, snapshot: Snapshot,
+            record: VersionRecord) -> list[Step]:
+    from sectool.designate import approval_order
+
+    changes = [c for c in (load_change_at(snapshot, x["id"]) for x in record.changes) if c]
+    changes.sort(key=approval_order)
+    steps: list[Step] = []
+    current: dict[DocId, str | None] = {}
+    try:
+        for change in changes:
+            texts = change_texts(tree, change, at=snapshot)
+            for item in texts:
+                current.setdefault(item.doc_id, previous.text(item.doc_id.path))
+            results = merge_onto(texts, previous, current)
+            if any(not r.clean for r in results.values()):
+                raise MergeConflict("replay failed", "")
+            step_texts = {d: r.text for d, r in results.items()}
+            current.update(step_texts)
+            steps.append(Step(Author(change.id, record.effective), change.title, step_texts))
+    except SectoolError:
+        ids = ", ".join(c["id"] for c in record.changes) or f"SEC {record.version}"
+        texts = {e.doc_id: snapshot.text(e.path) for e in snapshot.entries}
+        return [Step(Author(ids, record.effective), f"SEC {record.version}", texts)]
+    return steps
+
+
+def _with_steps(tree: Tree, new: Snapshot, ids: list[str], date: str):
+    """Pending change sets applied on top of TO, in the order given."""
+    current: dict[DocId, str | None] = {}
+    steps = []
+    for change_id in ids:
+        change = load_change(tree, change_id)
+        texts = change_texts(tree, change)
+        for item in texts:
+            current.setdefault(item.doc_id, new.text(item.doc_id.path))
+        results = merge_onto(texts, new, current, label=_label(new))
+        failed = [str(d) for d, r in results.items() if not r.clean]
+        if failed:
+            raise MergeConflict(
+                f"{change_id} does not apply on {_label(new)} with the change sets before it: "
+                f"{', '.join(failed)}",
+                f"rebase it (`sectool mod rebase {change_id}`) or leave it out")
+        step_texts = {d: r.text for d, r in results.items()}
+        current.update(step_texts)
+        steps.append(Step(Author(change.id, date), change.title, step_texts))
+    return steps, current
+
+
+__all__ = ["build_redline", "Redline", "DocRedline", "WORKING"]

@@ -1,0 +1,42 @@
+"""What every renderer shares: a heading's Markdown marker is replaced by a real heading."""
+
+from __future__ import annotations
+
+import re
+
+from sectool.diff import Segment
+from sectool.document import Block
+
+_HEADING_MARK = re.compile(r"#{1,6}[ \t]+")
+
+
+def heading_mark(block: Block) -> int:
+    """Length of a heading's leading '#' marker, which the output's own heading replaces."""
+    if block.kind in ("title", "heading", "topic"):
+        m = _HEADING_MARK.match(block.text)
+        return m.end() if m else 0
+    return 0
+
+
+def shown_text(block: Block) -> str:
+    return block.text[heading_mark(block):]
+
+
+def strip_chars(segments: list[Segment], count: int) -> list[Segment]:
+    """Drop the first ``count`` characters (a heading's marker) from a run of segments."""
+    out = []
+    for s in segments:
+        take = min(count, len(s.text))
+        count -= take
+        if s.text[take:]:
+            out.append(Segment(s.op, s.text[take:], s.by, s.date))
+    return out
+
+
+def changed_segments(old: Block, new: Block, segments: list[Segment]) -> list[Segment] | None:
+    """The segments of a changed block without the heading marker, or None if the marker
+    itself changed (then show the whole text replaced)."""
+    mark = old.text[:heading_mark(old)]
+    if mark != new.text[:heading_mark(new)]:
+        return None
+    return strip_chars(segments, len(mark))

@@ -1,0 +1,33 @@
+"""Markdown redlines in CriticMarkup: {++inserted++}, {--deleted--}, {>>comment<<}."""
+
+from __future__ import annotations
+
+from sectool.diff import CHANGED, DELETE, EQUAL, INSERT, INSERTED, MOVED_FROM, MOVED_TO, SAME
+
+
+def _mark(op: str, text: str) -> str:
+    return {INSERT: f"{{++{text}++}}", DELETE: f"{{--{text}--}}"}.get(op, text)
+
+
+def render_markdown(redline) -> str:
+    out = [f"<!-- Tracked changes: {redline.from_label} to {redline.to_label} -->", ""]
+    for doc in redline.documents:
+        out.append(f"<!-- {doc.name}: document version {doc.from_version or 'new'} -> "
+                   f"{doc.to_version or 'removed'} -->")
+        out.append("")
+        for item in doc.diff.blocks:
+            who = ", ".join(item.by)
+            note = f"{{>>{who}, effective {item.date}<<}}" if who else ""
+            if item.op == SAME:
+                out.append(item.new.text)
+            elif item.op == CHANGED:
+                out.append("".join(s.text if s.op == EQUAL else _mark(s.op, s.text)
+                                   for s in item.segments) + note)
+            elif item.op in (INSERTED, MOVED_TO):
+                moved = "{>>moved here<<}" if item.op == MOVED_TO else ""
+                out.append(_mark(INSERT, item.new.text) + moved + note)
+            else:
+                moved = "{>>moved from here<<}" if item.op == MOVED_FROM else ""
+                out.append(_mark(DELETE, item.old.text) + moved + note)
+            out.append("")
+    return "\n".join(out)
