@@ -20,6 +20,12 @@ def tree_from(ctx: click.Context) -> Tree:
     return tree
 
 
+def working_dir(ctx: click.Context) -> Path:
+    """Where relative paths on the command line start: -C PATH, or the current directory."""
+    directory = (ctx.find_root().obj or {}).get("directory")
+    return Path(directory).absolute() if directory else Path.cwd()
+
+
 def echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
 

@@ -1,0 +1,53 @@
+"""references: every cross-reference resolves in the same version, ranges run forwards, and a
+heading given in brackets matches the heading of the clause it names."""
+
+from __future__ import annotations
+
+from sectool.checks.context import CheckContext
+from sectool.document import _components
+from sectool.model import ClauseRef, Finding
+from sectool.references import Reference, extract_references
+
+
+def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
+    out = []
+    for doc_id, document in context.documents.items():
+        if not context.in_scope(doc_id, scope):
+            continue
+        for ref in extract_references(document):
+            out += _check_reference(context, ref)
+    return out
+
+
+def _where(ref: Reference) -> dict:
+    return {"path": ref.source.path, "line": ref.line, "clause": ref.source_clause}
+
+
+def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
+    found, heading = context.resolve(ref.target, ref.clause)
+    name = str(ClauseRef(ref.target, ref.clause)) if ref.clause else str(ref.target)
+    if not found:
+        what = "no such document" if ref.target not in context.documents else "no such clause"
+        return [Finding("references.unresolved", "error",
+                        f"'{ref.text}' refers to {name}: {what}",
+                        "correct the reference, or add what it names", **_where(ref))]
+    out = []
+    if ref.end:
+        end_found, _ = context.resolve(ref.target, ref.end)
+        if not end_found:
+            out.append(Finding("references.unresolved", "error",
+                               f"'{ref.text}' ends at {ref.end}: no such clause",
+                               "correct the end of the range", **_where(ref)))
+        elif _components(ref.end) < _components(ref.clause):
+            out.append(Finding("references.range", "error",
+                               f"'{ref.text}' runs backwards", "write the lower clause first",
+                               **_where(ref)))
+    if ref.heading and heading and _norm(ref.heading) != _norm(heading):
+        out.append(Finding("references.heading", "error",
+                           f"'{ref.text}': {name} is headed '{heading}'",
+                           f"write ({heading}), or correct the clause number", **_where(ref)))
+    return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.split()).casefold()

@@ -1,0 +1,100 @@
+"""structure: documents parse, numbering has no gaps, headings are well formed, and the
+Document Log matches the files."""
+
+from __future__ import annotations
+
+import re
+
+from sectool.checks.context import CheckContext
+from sectool.document import _components
+from sectool.model import Finding, Kind
+
+_NUMBERED_HEADING = re.compile(r"#{2,6}[ \t]+([A-Z]?\d[\w.]*)(?:[ \t]|$)")
+
+
+def check(context: CheckContext) -> list[Finding]:
+    out = list(context.problems)
+    for document in context.documents.values():
+        out += _gaps(document)
+        out += _headings(document)
+    out += _log(context)
+    return out
+
+
+def _gaps(document) -> list[Finding]:
+    """Consecutive siblings must go up by one, unless the later one is a lettered insertion."""
+    out = []
+    last: dict[tuple, tuple] = {}
+    for block in document.blocks:
+        if block.kind not in ("heading", "paragraph") or not block.clause:
+            continue
+        comps = _components(block.clause)
+        parent = comps[:-1]
+        number, letter = comps[-1]
+        prev = last.get(parent)
+        last[parent] = comps[-1]
+        if prev is None or letter:
+            continue
+        expected = prev[0] + 1
+        if number > expected:
+            missing = _name(block.clause, expected)
+            out.append(Finding(
+                "structure.gap", "error",
+                f"{document.doc_id}: {block.clause} follows {_name(block.clause, prev[0], prev[1])}"
+                f"; {missing} is missing",
+                "number clauses without gaps; keep a deleted clause as '[Not used]'",
+                path=document.doc_id.path, line=block.line, clause=block.clause))
+    return out
+
+
+def _name(clause: str, number: int, letter: str = "") -> str:
+    head, _, _ = clause.rpartition(".")
+    if not head:
+        prefix = clause[0] if clause[0].isalpha() else ""
+        return f"{prefix}{number}{letter}"
+    return f"{head}.{number}{letter}"
+
+
+def _headings(document) -> list[Finding]:
+    out = []
+    for block in document.blocks:
+        path, line = document.doc_id.path, block.line
+        if block.kind == "heading" and not block.label:
+            out.append(Finding("structure.heading", "error",
+                               f"heading {block.clause} has no title",
+                               f"write it as: ## {block.clause} Title", path=path, line=line,
+                               clause=block.clause))
+        if block.kind == "topic":
+            m = _NUMBERED_HEADING.match(block.text)
+            if m and block.text.startswith("## "):
+                hint = (f"sub-sections of {document.doc_id} are numbered "
+                        f"{document.doc_id.key}1, {document.doc_id.key}2, ..."
+                        if document.doc_id.kind is Kind.SECTION else "use a bare number: ## 4")
+                out.append(Finding("structure.heading", "error",
+                                   f"heading '{m.group(1)}' is not a sub-section of "
+                                   f"{document.doc_id}", hint, path=path, line=line))
+    return out
+
+
+def _log(context: CheckContext) -> list[Finding]:
+    out = []
+    register = context.tree.register
+    logged = {e.doc_id: e for e in register.documents}
+    for doc_id, entry in sorted(logged.items()):
+        if entry.path not in context.files:
+            out.append(Finding("structure.log-missing-file", "error",
+                               f"the Document Log lists {doc_id} but {entry.path} is missing",
+                               "restore the file, or remove the document by a change set",
+                               path="register.json"))
+        elif doc_id in context.documents and context.documents[doc_id].title != entry.title:
+            out.append(Finding("structure.log-title", "error",
+                               f"{doc_id} is titled '{context.documents[doc_id].title}' but the "
+                               f"Document Log says '{entry.title}'",
+                               "titles change only by designation; restore one or the other",
+                               path=entry.path, line=1))
+    for doc_id in sorted(set(context.documents) - set(logged)):
+        out.append(Finding("structure.log-extra-file", "error",
+                           f"{doc_id.path} is not in the Document Log",
+                           "add a document through a change set (`sectool mod record`), "
+                           "not by committing the file", path=doc_id.path, line=1))
+    return out

@@ -1,0 +1,201 @@
+"""terms: glossary entries that point elsewhere resolve and the target defines the term;
+terms defined inline in bold brackets count as defined; a defined term nobody uses is a
+warning; a capitalised phrase used like a defined term but defined nowhere is a warning.
+
+Usage is found in one pass: every run of capitalised words (joined by of, and, for, ...) is
+cut into its sub-phrases, which are counted and looked up in a set of terms.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from sectool.checks.context import CheckContext
+from sectool.model import DocId, Finding, Kind
+from sectool.references import extract_references, reference_spans
+
+GLOSSARY = DocId(Kind.SECTION, "A")
+GLOSSARY_CLAUSE = "A1.1"
+_POINTER = re.compile(r"has the meaning given to (?:that expression|it|that term) in ")
+_INLINE = re.compile(r"\((?:the|a|an)\s+\*\*(?P<term>[^*]+)\*\*\)")
+_WORD = r"[A-Z][A-Za-z0-9]*(?:['’]s)?"
+_CONNECT = r"(?:of|and|for|to|the|in|on|by)"
+_RUN = re.compile(rf"{_WORD}(?:[ \t]+(?:{_CONNECT}[ \t]+)*{_WORD})*")
+_STOP = set("""A An And Any All As At Before Both By Each Either Every Except Following For From
+Having If In Its No Nothing On Once Save Subject Such That The Their These This Those To Under
+Unless Until Upon When Where Whether Within Without Notwithstanding""".split())
+MAX_WORDS = 8
+# The code's own nouns for its parts: capitalised by convention, never defined.
+KIND_WORDS = {"Section", "Sections", "Schedule", "Schedules", "Appendix", "Appendices", "Annex",
+              "Annexes"}
+
+
+@dataclass
+class Definition:
+    term: str
+    doc_id: DocId
+    line: int
+    clause: str | None
+    block_index: int
+
+
+def _plain(word: str) -> str:
+    return re.sub(r"['’]s$", "", word)
+
+
+def _singular(phrase: str) -> str:
+    if phrase.endswith("ies"):
+        return phrase[:-3] + "y"
+    if phrase.endswith("s") and not phrase.endswith("ss"):
+        return phrase[:-1]
+    return phrase
+
+
+def _subphrases(run: str) -> list[tuple[int, int, str]]:
+    """(first word, last word, phrase) of every sub-phrase that starts and ends capitalised."""
+    words = [_plain(w) for w in run.split()]
+    caps = [w[:1].isupper() for w in words]
+    out = []
+    for i in range(len(words)):
+        if not caps[i]:
+            continue
+        for j in range(i, min(len(words), i + MAX_WORDS)):
+            if caps[j]:
+                out.append((i, j, " ".join(words[i:j + 1])))
+    return out
+
+
+def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
+    definitions = _definitions(context)
+    terms = {d.term for d in definitions}
+    titles = {d.title for d in context.documents.values()}
+    out = _pointers(context, scope)
+    usage: Counter = Counter()
+    own: dict[tuple[DocId, int], Counter] = {(d.doc_id, d.block_index): Counter()
+                                             for d in definitions}
+    undefined: list[Finding] = []
+    glossary_span = _glossary_span(context)
+    known = terms | titles | KIND_WORDS
+    for doc_id, document in context.documents.items():
+        for index, block in enumerate(document.blocks):
+            text = _mask(block.text)
+            runs = [m.group(0) for m in _RUN.finditer(text)]
+            counters = [usage] + ([own[(doc_id, index)]] if (doc_id, index) in own else [])
+            for run in runs:
+                for _i, _j, phrase in _subphrases(run):
+                    singular = _singular(phrase)
+                    for counter in counters:
+                        counter[phrase] += 1
+                        counter[singular] += phrase != singular
+            skip = block.kind in ("title", "heading", "topic") or (
+                doc_id == GLOSSARY and glossary_span[0] <= index < glossary_span[1])
+            if not skip and context.in_scope(doc_id, scope):
+                undefined += _undefined(runs, known, doc_id, block)
+    for d in definitions:
+        used = usage[d.term] - own[(d.doc_id, d.block_index)][d.term]
+        if used <= 0 and context.in_scope(d.doc_id, scope):
+            out.append(Finding("terms.unused", "warning",
+                               f"'{d.term}' is defined but never used",
+                               "use it, or remove the definition", path=d.doc_id.path,
+                               line=d.line, clause=d.clause))
+    return out + _first_of_each(undefined)
+
+
+def _mask(text: str) -> str:
+    """Blank out references, so their words ("Section", headings in brackets) are not read."""
+    chars = list(text)
+    for a, b in reference_spans(text):
+        for k in range(a, b):
+            chars[k] = " "
+    return "".join(chars)
+
+
+def _glossary_span(context: CheckContext) -> tuple[int, int]:
+    document = context.documents.get(GLOSSARY)
+    if document is None or GLOSSARY_CLAUSE not in document.index:
+        return (0, 0)
+    return document.span(GLOSSARY_CLAUSE)
+
+
+def _definitions(context: CheckContext) -> list[Definition]:
+    out = []
+    glossary = context.documents.get(GLOSSARY)
+    start, end = _glossary_span(context)
+    if glossary is not None:
+        for index in range(start, end):
+            block = glossary.blocks[index]
+            if block.label:
+                out.append(Definition(block.label, GLOSSARY, block.line, block.clause, index))
+    for doc_id, document in context.documents.items():
+        for index, block in enumerate(document.blocks):
+            for m in _INLINE.finditer(block.text):
+                line = block.line + block.text.count("\n", 0, m.start())
+                out.append(Definition(m.group("term"), doc_id, line, block.clause, index))
+    return out
+
+
+def _pointers(context: CheckContext, scope) -> list[Finding]:
+    """Glossary entries that say the term is defined elsewhere: is it, there?"""
+    glossary = context.documents.get(GLOSSARY)
+    if glossary is None or not context.in_scope(GLOSSARY, scope):
+        return []
+    out = []
+    start, end = _glossary_span(context)
+    refs = [r for r in extract_references(glossary)]
+    for block in glossary.blocks[start:end]:
+        m = _POINTER.search(block.text)
+        if not block.label or not m:
+            continue
+        where = {"path": GLOSSARY.path, "line": block.line, "clause": block.clause}
+        target = next((r for r in refs if r.line == block.line and r.start >= m.end()), None)
+        if target is None or target.clause is None:
+            out.append(Finding("terms.pointer", "error",
+                               f"'{block.label}' points elsewhere but names no clause",
+                               "write: has the meaning given to that expression in Section D7.1",
+                               **where))
+            continue
+        document = context.documents.get(target.target)
+        if document is None or target.clause not in document.index:
+            continue  # the references rule reports it
+        if f"**{block.label}**" not in document.clause_text(target.clause):
+            out.append(Finding("terms.pointer", "error",
+                               f"'{block.label}' is said to be defined in {target.text}, "
+                               "which does not define it",
+                               f"define it there as (the **{block.label}**), or correct the "
+                               "pointer", **where))
+    return out
+
+
+def _undefined(runs: list[str], known: set[str], doc_id: DocId, block) -> list[Finding]:
+    out = []
+    for run in runs:
+        words = [_plain(w) for w in run.split()]
+        while words and words[0] in _STOP:
+            words.pop(0)
+        covered = [False] * len(words)
+        for i, j, phrase in _subphrases(" ".join(words)):
+            if phrase in known or _singular(phrase) in known:
+                for k in range(i, j + 1):
+                    covered[k] = True
+        loose = [w for w, c in zip(words, covered, strict=True) if not c]
+        capitals = [w for w in loose if w[:1].isupper()]
+        if len(capitals) >= 2 and not any(covered):
+            phrase = " ".join(words)
+            out.append(Finding("terms.undefined", "warning",
+                               f"'{phrase}' is capitalised like a defined term but is defined "
+                               "nowhere", "define it in Section A1.1, or write it in lower case",
+                               path=doc_id.path, line=block.line, clause=block.clause))
+    return out
+
+
+def _first_of_each(findings: list[Finding]) -> list[Finding]:
+    """Report each undefined phrase once per document, where it first appears."""
+    seen, out = set(), []
+    for f in findings:
+        key = (f.path, f.message)
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
