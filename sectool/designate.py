@@ -31,6 +31,7 @@ class DocOutcome:
     old_version: str | None
     new_version: str | None
     by: list[str] = field(default_factory=list)
+    title: str = ""
 
 
 @dataclass
@@ -181,10 +182,9 @@ def _outcomes(register, onto, current, touched, targets) -> list[DocOutcome]:
             new_version = old_version
         else:
             new_version = str(Version.parse(old_version).next_minor()) if old_version else "1.0"
-        if new_text is not None:
-            parse_document(new_text, doc_id)
+        title = parse_document(new_text, doc_id).title if new_text is not None else ""
         outcomes.append(DocOutcome(doc_id, old_text, new_text, old_version, new_version,
-                                   touched.get(doc_id, [])))
+                                   touched.get(doc_id, []), title))
     return outcomes
 
 
@@ -195,8 +195,7 @@ def _new_register(register: Register, outcomes: list[DocOutcome],
         if doc.new_text is None:
             entries.pop(doc.doc_id, None)
             continue
-        title = parse_document(doc.new_text, doc.doc_id).title
-        entries[doc.doc_id] = DocEntry(doc.doc_id, title, doc.new_version or "1.0")
+        entries[doc.doc_id] = DocEntry(doc.doc_id, doc.title, doc.new_version or "1.0")
     ordered = sorted(entries.values(), key=lambda e: e.doc_id)
     record.documents = {str(e.doc_id): e.version for e in ordered}
     return Register(ordered, register.versions + [record])

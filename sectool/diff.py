@@ -9,6 +9,7 @@ deleted block whose text reappears elsewhere is a move. This is the only diff-ma
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 
@@ -116,15 +117,38 @@ def _encode(seqs: list[list[str]]) -> tuple[list[str], list[str]]:
     return encoded, items
 
 
+def _fast():
+    """The C++ port of diff-match-patch, when installed (SECTOOL_PURE_DMP=1 turns it off)."""
+    if os.environ.get("SECTOOL_PURE_DMP"):
+        return None
+    try:
+        import fast_diff_match_patch
+    except ImportError:
+        return None
+    return fast_diff_match_patch
+
+
+_FAST_OPS = {"=": EQUAL, "+": INSERT, "-": DELETE}
+_PURE_OPS = {0: EQUAL, 1: INSERT, -1: DELETE}
+
+
 def diff_sequences(old: list[str], new: list[str], semantic: bool = False) -> list[tuple[str, int]]:
-    """Diff two sequences of strings item by item: [(op, count)], ops equal/insert/delete."""
+    """Diff two sequences of strings item by item: [(op, count)], ops equal/insert/delete.
+
+    Each distinct item becomes one character, and diff-match-patch runs with no time limit
+    (its default of one second silently degrades to "delete all, insert all").
+    """
     (a, b), _ = _encode([old, new])
+    fast = _fast()
+    if fast is not None:
+        ops = fast.diff(a, b, timelimit=0, checklines=False,
+                        cleanup="Semantic" if semantic else "No", counts_only=True)
+        return [(_FAST_OPS[op], count) for op, count in ops]
     engine = _engine()
     diffs = engine.diff_main(a, b, False)
     if semantic:
         engine.diff_cleanupSemantic(diffs)
-    names = {0: EQUAL, 1: INSERT, -1: DELETE}
-    return [(names[op], len(text)) for op, text in diffs]
+    return [(_PURE_OPS[op], len(text)) for op, text in diffs]
 
 
 def tokens(text: str) -> list[str]:

@@ -31,7 +31,7 @@ TITLE_LEVEL, HEADING_LEVEL, TOPIC_LEVEL, PARAGRAPH_LEVEL = 0, 1, 2, 3
 TEXT_LEVEL = 99
 
 
-@dataclass
+@dataclass(slots=True)
 class Block:
     """One block of a document: its exact text and what it is."""
 
@@ -41,11 +41,12 @@ class Block:
     clause: str | None  # the clause this block starts, or (text blocks) belongs to
     level: int
     label: str = ""  # a heading's title, or the term a glossary entry defines
+    text: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def text(self) -> str:
-        """The block's content without the blank lines that separate it from the next."""
-        return self.raw.rstrip("\r\n") if self.raw.strip() else ""
+    def __post_init__(self) -> None:
+        # The block's content without the blank lines that separate it from the next.
+        text = self.raw.rstrip("\r\n")
+        self.text = "" if not text or text.isspace() else text
 
 
 @dataclass
@@ -56,6 +57,7 @@ class Document:
     title: str
     blocks: list[Block]
     index: dict[str, int] = field(default_factory=dict)
+    cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived data
 
     def __str__(self) -> str:
         return "".join(b.raw for b in self.blocks)
@@ -124,26 +126,35 @@ def _is_next(style: str, prev: str, token: str) -> bool:
 _FIRST = {"a": "alpha", "i": "roman", "A": "upper"}
 
 
+_BLANK_RUN = re.compile(r"\n(?:[ \t\r\f\v]*\n)+")
+_MARKER_LINE = {
+    True: re.compile(rf"\n(?=#|\((?:[a-z]{{1,2}}|[A-Z])\)[ \t]|{_SECTION_NUMBER}[ \t])"),
+    False: re.compile(r"\n(?=#|\((?:[a-z]{1,2}|[A-Z])\)[ \t])"),
+}
+
+
 def split_blocks(text: str, kind: Kind) -> list[tuple[int, str]]:
-    """Split source text into (first line number, raw text) blocks, losing nothing."""
-    alternatives = [r"#", r"\((?:[a-z]{1,2}|[A-Z])\)[ \t]"]
-    if kind is Kind.SECTION:
-        alternatives.append(_SECTION_NUMBER + r"[ \t]")
-    starts = re.compile("|".join(alternatives))
-    blocks: list[tuple[int, list[str]]] = []
-    after_blank = True
-    for number, line in enumerate(text.splitlines(keepends=True), start=1):
-        blank = not line.strip()
-        if blank and blocks:
-            blocks[-1][1].append(line)
-        elif not blank and (after_blank or starts.match(line) or not blocks):
-            blocks.append((number, [line]))
-        elif blocks:
-            blocks[-1][1].append(line)
-        else:
-            blocks.append((number, [line]))
-        after_blank = blank
-    return [(n, "".join(lines)) for n, lines in blocks]
+    """Split source text into (first line number, raw text) blocks, losing nothing.
+
+    A block starts after a run of blank lines, or at a line that starts a heading, a
+    sub-paragraph or (in sections) a numbered paragraph; blank lines stay with the block
+    before them. Works on offsets into ``text``, so nothing is copied but the blocks.
+    """
+    content_end = len(text.rstrip())
+    if not content_end:
+        return []
+    # a block starts where a run of blank lines ends, or at a marker line inside a paragraph
+    cuts = {0, len(text)}
+    cuts.update(m.end() for m in _BLANK_RUN.finditer(text, 0, content_end + 1)
+                if m.start() > 0 and m.end() < content_end)
+    cuts.update(m.end() for m in _MARKER_LINE[kind is Kind.SECTION].finditer(text, 0, content_end))
+    cuts = sorted(cuts)
+    blocks: list[tuple[int, str]] = []
+    line = 1
+    for x, y in zip(cuts, cuts[1:], strict=False):
+        blocks.append((line, text[x:y]))
+        line += text.count("\n", x, y)
+    return blocks
 
 
 class _Parser:
@@ -161,6 +172,9 @@ class _Parser:
         self.anchor_level = PARAGRAPH_LEVEL
         self.subs: list[tuple[str, str, str, int]] = []  # (style, token, clause, level)
         self.current: str | None = None
+        number = (rf"{doc_id.key}\d+[A-Z]?(?:\.\d+[A-Z]?)+" if doc_id.kind is Kind.SECTION
+                  else _BARE_PARAGRAPH)
+        self.paragraph_re = re.compile(rf"({number})(?:[ \t]|$)")
 
     def fail(self, message: str, line: int, hint: str, clause: str | None = None):
         raise MalformedDocument(message, hint, path=self.path, line=line, clause=clause)
@@ -184,11 +198,17 @@ class _Parser:
 
 
 def _components(number: str) -> tuple:
-    number = number.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") if number[:1].isalpha() else number
+    """ "M6.2A" -> ((6, ""), (2, "A")): comparable numbering."""
+    if number[:1].isalpha():
+        number = number[1:]
     out = []
     for part in number.split("."):
-        m = re.fullmatch(r"(\d+)([A-Z]?)", part)
-        out.append((int(m.group(1)), m.group(2)) if m else (0, part))
+        if part.isdigit():
+            out.append((int(part), ""))
+        elif part[:-1].isdigit() and part[-1:].isalpha():
+            out.append((int(part[:-1]), part[-1]))
+        else:
+            out.append((0, part))
     return tuple(out)
 
 
@@ -214,9 +234,9 @@ def parse_document(text: str, doc_id: DocId, path: str | None = None) -> Documen
 
 
 def _classify(p: _Parser, raw: str, line: int, position: int) -> Block:
-    first = raw.splitlines()[0].rstrip("\r\n")
+    first = raw.partition("\n")[0].rstrip("\r")
     section = p.doc_id.kind is Kind.SECTION
-    h = _HEADING.fullmatch(first)
+    h = _HEADING.fullmatch(first) if first.startswith("#") else None
     if h:
         number_re = _SECTION_NUMBER if section else _BARE_NUMBER
         hm = re.fullmatch(rf"({number_re})(?:[ \t]+(.*))?", h.group(2))
@@ -224,14 +244,13 @@ def _classify(p: _Parser, raw: str, line: int, position: int) -> Block:
             return _heading(p, raw, line, position, hm.group(1), (hm.group(2) or "").strip())
         p.anchor, p.subs = None, []
         return Block(raw, line, "topic", p.current, TOPIC_LEVEL, h.group(2).strip())
-    number_re = rf"{p.doc_id.key}\d+[A-Z]?(?:\.\d+[A-Z]?)+" if section else _BARE_PARAGRAPH
-    pm = re.match(rf"({number_re})(?:[ \t]|$)", first)
+    pm = p.paragraph_re.match(first)
     if pm:
         return _paragraph(p, raw, line, position, pm.group(1))
-    sm = _SUB.match(first)
+    sm = _SUB.match(first) if first.startswith("(") else None
     if sm:
         return _subparagraph(p, raw, line, position, sm.group(1))
-    label = _defined_term(first) if p.doc_id.kind is Kind.SECTION else ""
+    label = _defined_term(first) if section and first[:1] in _TERM_START else ""
     return Block(raw, line, "text", p.current, TEXT_LEVEL, label)
 
 
@@ -295,6 +314,7 @@ def _push_sub(p, raw, line, position, style, token, parent, level) -> Block:
     return Block(raw, line, "subparagraph", clause, level)
 
 
+_TERM_START = set('"“*_ ')
 _TERM = re.compile(r'["“]([^"”]+)["”] (?:means|has the meaning|shall have the meaning)')
 
 

@@ -28,7 +28,11 @@ from sectool.tree import WORKING, Snapshot, Tree
 class Step:
     author: Author
     title: str
-    texts: dict[DocId, str | None]
+    texts: dict[DocId, str | None]  # the documents' text after this step, where replayed
+    docs: set[DocId] = field(default_factory=set)  # every document this step changed
+
+    def __post_init__(self) -> None:
+        self.docs |= set(self.texts)
 
 
 @dataclass
@@ -98,12 +102,20 @@ def build_redline(tree: Tree, from_spec: str, to_spec: str, refs: list[str] | No
     """Compare the code at ``from_spec`` with ``to_spec`` (plus ``with_ids``)."""
     old = tree.snapshot(from_spec)
     new = tree.snapshot(to_spec)
-    steps = _steps(tree, old, new)
+    wanted = set(_documents(old, new, {}, refs)) if refs else None
+    steps = _steps(tree, old, new, wanted)
     final_texts: dict[DocId, str | None] = {}
     if with_ids:
         extra, final_texts = _with_steps(tree, new, with_ids, _date(new))
         steps += extra
     docs = _documents(old, new, final_texts, refs)
+    if not refs:  # between two versions, git already knows which files are equal
+        old_ids, new_ids = old.blob_ids(), new.blob_ids()
+        if old_ids is not None and new_ids is not None:
+            docs = {d: c for d, c in docs.items() if d in final_texts
+                    or old_ids.get(d.path) != new_ids.get(d.path)}
+        for snapshot in (old, new):
+            snapshot.prefetch([d.path for d in docs])
     documents = []
     for n, (doc_id, clauses) in enumerate(docs.items()):
         if progress:
@@ -156,17 +168,23 @@ def _doc_redline(old: Snapshot, new: Snapshot, doc_id: DocId, steps: list[Step],
         new.text(doc_id.path) if new.register.entry(doc_id) or new.rev is None else None)
     if old_text == new_text and not asked:
         return None
-    chain: list[tuple[Document | None, Author]] = []
+    stations: list[tuple[str | None, Author]] = []
     current = old_text
-    for step in steps:
+    touching = [step for step in steps if doc_id in step.docs]
+    if len(touching) == 1 and doc_id not in touching[0].texts:
+        stations.append((new_text, touching[0].author))  # one author for every change
+        current = new_text
+    for step in touching if not stations else ():
         if doc_id in step.texts and step.texts[doc_id] != current:
             current = step.texts[doc_id]
-            chain.append((_parse(doc_id, current), step.author))
+            stations.append((current, step.author))
     if current != new_text:  # nothing we replayed explains the last difference
-        author = Author(_label(new), _date(new))
-        chain.append((_parse(doc_id, new_text), author))
+        stations.append((new_text, Author(_label(new), _date(new))))
     old_doc, new_doc = _parse(doc_id, old_text), _parse(doc_id, new_text)
     diff = compare_documents(old_doc, new_doc)
+    # Intermediate versions are parsed only when several steps touched the document.
+    chain = [(new_doc if n == len(stations) - 1 or len(stations) == 1 else _parse(doc_id, text),
+              author) for n, (text, author) in enumerate(stations)]
     attribute(diff, chain)
     old_entry, new_entry = old.register.entry(doc_id), new.register.entry(doc_id)
     title = (new_doc or old_doc).title if (new_doc or old_doc) else str(doc_id)
@@ -178,8 +196,12 @@ def _doc_redline(old: Snapshot, new: Snapshot, doc_id: DocId, steps: list[Step],
                       new_entry.version if new_entry and new_text else None, diff, touched)
 
 
-def _steps(tree: Tree, old: Snapshot, new: Snapshot) -> list[Step]:
-    """The designation steps from ``old`` to ``new``, one per change set where possible."""
+def _steps(tree: Tree, old: Snapshot, new: Snapshot,
+           wanted: set[DocId] | None = None) -> list[Step]:
+    """The designation steps from ``old`` to ``new``, one per change set where possible.
+
+    With ``wanted``, only change sets that touch those documents are replayed.
+    """
     if old.record is None:
         return []
     register = tree.register
@@ -189,24 +211,35 @@ def _steps(tree: Tree, old: Snapshot, new: Snapshot) -> list[Step]:
         return []  # a comparison backwards in time: attributed to TO as a whole
     steps: list[Step] = []
     previous = old
-    for record in records:
-        snapshot = tree.version_snapshot(record)
-        steps += _replay(tree, previous, snapshot, record)
+    # Only documents that several change sets changed need the text between them replayed.
+    snapshots = [tree.version_snapshot(r) for r in records]
+    touched: dict[DocId, int] = {}
+    for snapshot, record in zip(snapshots, records, strict=True):
+        for item in record.changes:
+            change = load_change_at(snapshot, item["id"])
+            for doc_id in change.documents if change else ():
+                touched[doc_id] = touched.get(doc_id, 0) + 1
+    shared = {d for d, n in touched.items() if n > 1 and (wanted is None or d in wanted)}
+    for snapshot, record in zip(snapshots, records, strict=True):
+        steps += _replay(tree, previous, snapshot, record, wanted, shared)
         previous = snapshot
     return steps
 
 
-def _replay(tree: Tree, previous: Snapshot, snapshot: Snapshot,
-            record: VersionRecord) -> list[Step]:
+def _replay(tree: Tree, previous: Snapshot, snapshot: Snapshot, record: VersionRecord,
+            wanted: set[DocId] | None = None, shared: set[DocId] | None = None) -> list[Step]:
+    """One step per change set of a version; texts only for the ``shared`` documents."""
     from sectool.designate import approval_order
 
     changes = [c for c in (load_change_at(snapshot, x["id"]) for x in record.changes) if c]
+    if wanted is not None:  # the others cannot affect these documents
+        changes = [c for c in changes if set(c.documents) & wanted]
     changes.sort(key=approval_order)
     steps: list[Step] = []
     current: dict[DocId, str | None] = {}
     try:
         for change in changes:
-            texts = change_texts(tree, change, at=snapshot)
+            texts = change_texts(tree, change, at=snapshot, only=shared)
             for item in texts:
                 current.setdefault(item.doc_id, previous.text(item.doc_id.path))
             results = merge_onto(texts, previous, current)
@@ -214,7 +247,8 @@ def _replay(tree: Tree, previous: Snapshot, snapshot: Snapshot,
                 raise MergeConflict("replay failed", "")
             step_texts = {d: r.text for d, r in results.items()}
             current.update(step_texts)
-            steps.append(Step(Author(change.id, record.effective), change.title, step_texts))
+            steps.append(Step(Author(change.id, record.effective), change.title, step_texts,
+                              set(change.documents)))
     except SectoolError:
         ids = ", ".join(c["id"] for c in record.changes) or f"SEC {record.version}"
         texts = {e.doc_id: snapshot.text(e.path) for e in snapshot.entries}

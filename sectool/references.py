@@ -20,17 +20,19 @@ _BARE_CLAUSE = rf"\d+[A-Z]?(?:\.\d+[A-Z]?)*{_SUB}"
 _DASH = r"\s*(?:-|–|—|to)\s*"
 _HEADING = r"(?:\s+\((?P<heading>[A-Z][^()]*)\))?"
 
-_PATTERNS = [
-    ("section", re.compile(
-        rf"\bSections?\s+(?P<clause>{_SECTION_CLAUSE})"
-        rf"(?:{_DASH}(?P<end>(?:[A-Z])?\d+[A-Z]?(?:\.\d+[A-Z]?)*{_SUB}))?{_HEADING}")),
-    ("section-doc", re.compile(r"\bSections?\s+(?P<key>[A-Z])\b(?!\d|\.\d)")),
-    ("appendix", re.compile(
-        rf"\bAppendix\s+(?P<key>[A-Z]{{1,2}})\b(?:\s+(?P<clause>\d+(?:\.\d+[A-Z]?)+{_SUB}))?")),
-    ("schedule", re.compile(
-        rf"\bSchedule\s+(?P<key>[1-9]\d*)\b(?:\s+(?P<clause>\d+(?:\.\d+[A-Z]?)+{_SUB}))?")),
-    ("paragraph", re.compile(rf"\bparagraphs?\s+(?P<clause>\d+(?:\.\d+[A-Z]?)+{_SUB})")),
-]
+# One alternation, tried in this order at each position, so overlapping forms cannot both
+# match: a section clause ("Sections G3 to G6"), a whole section ("Section D"), an appendix or
+# schedule with an optional clause, or a local "paragraph 2.2".
+_REFERENCE = re.compile(
+    rf"\bSections?\s+(?P<s_clause>{_SECTION_CLAUSE})"
+    rf"(?:{_DASH}(?P<s_end>(?:[A-Z])?\d+[A-Z]?(?:\.\d+[A-Z]?)*{_SUB}))?"
+    rf"(?:\s+\((?P<s_heading>[A-Z][^()]*)\))?"
+    rf"|\bSections?\s+(?P<d_key>[A-Z])\b(?!\d|\.\d)"
+    rf"|\bAppendix\s+(?P<a_key>[A-Z]{{1,2}})\b(?:\s+(?P<a_clause>\d+(?:\.\d+[A-Z]?)+{_SUB}))?"
+    rf"|\bSchedule\s+(?P<h_key>[1-9]\d*)\b(?:\s+(?P<h_clause>\d+(?:\.\d+[A-Z]?)+{_SUB}))?"
+    rf"|\bparagraphs?\s+(?P<p_clause>\d+(?:\.\d+[A-Z]?)+{_SUB})"
+)
+_CUES = ("Section", "Appendix", "Schedule", "paragraph")
 
 
 @dataclass(frozen=True)
@@ -53,22 +55,37 @@ class Reference:
 
 
 def extract_references(document: Document) -> list[Reference]:
-    """Every cross-reference in a document's text (headings and titles included)."""
+    """Every cross-reference in a document's text (cached on the document)."""
+    cached = document.cache.get("references")
+    if cached is None:
+        cached = document.cache["references"] = _extract(document)
+    return cached
+
+
+def block_spans(document: Document) -> dict[int, list[tuple[int, int]]]:
+    """Where references stand in each block (by block index), from the cached extraction."""
+    extract_references(document)
+    return document.cache["spans"]
+
+
+def _extract(document: Document) -> list[Reference]:
     out = []
-    for block in document.blocks[1:]:
+    spans: dict[int, list[tuple[int, int]]] = {}
+    document.cache["spans"] = spans
+    for index, block in enumerate(document.blocks):
         text = block.text
+        if not index or not any(cue in text for cue in _CUES):
+            continue
         taken: list[tuple[int, int]] = []
-        for kind, pattern in _PATTERNS:
-            for m in pattern.finditer(text):
-                if any(a <= m.start() < b for a, b in taken):
-                    continue
-                ref = _reference(kind, m, document, block)
-                if ref is not None:
-                    taken.append((m.start(), m.end()))
-                    out.append(ref)
-                    if kind == "section" and m.group(0).startswith("Sections"):
-                        out += _more(m.end(), document, block, taken)
-    out.sort(key=lambda r: (r.line, r.start))
+        spans[index] = taken
+        for m in _REFERENCE.finditer(text):
+            ref = _reference(m, document, block)
+            if ref is None:
+                continue
+            taken.append((m.start(), m.end()))
+            out.append(ref)
+            if m.group("s_clause") and m.group(0).startswith("Sections"):
+                out += _more(m.end(), document, block, taken)
     return out
 
 
@@ -79,39 +96,41 @@ def _more(pos: int, document: Document, block, taken: list) -> list[Reference]:
     """The rest of a list: "Sections F3 and F4", "Sections G3, G4 and G5"."""
     out = []
     while (m := _MORE.match(block.text, pos)) is not None:
-        ref = _reference("section", m, document, block)
-        out.append(Reference(ref.source, ref.line, ref.source_clause, ref.target, ref.clause,
-                             None, None, m.group("clause"), m.start("clause"), m.end()))
+        clause = m.group("clause")
+        line = block.line + block.text.count("\n", 0, m.start())
+        out.append(Reference(document.doc_id, line, block.clause,
+                             DocId(Kind.SECTION, clause[0]), clause, None, None, clause,
+                             m.start("clause"), m.end()))
         taken.append((m.start(), m.end()))
         pos = m.end()
     return out
 
 
-def _reference(kind: str, m: re.Match, document: Document, block) -> Reference | None:
-    groups = m.groupdict()
+def _reference(m: re.Match, document: Document, block) -> Reference | None:
+    g = m.groupdict()
     line = block.line + block.text.count("\n", 0, m.start())
-    clause, end, heading = groups.get("clause"), groups.get("end"), groups.get("heading")
-    if kind == "section":
+    clause = end = heading = None
+    if g["s_clause"]:
+        clause, end, heading = g["s_clause"], g["s_end"], g["s_heading"]
         target = DocId(Kind.SECTION, clause[0])
         if end and not end[0].isalpha():
             end = clause[0] + end  # "H5.33-5.40": the range keeps its letter
-    elif kind == "section-doc":
-        target = DocId(Kind.SECTION, groups["key"])
-    elif kind == "appendix":
-        target = DocId(Kind.APPENDIX, groups["key"])
-    elif kind == "schedule":
-        target = DocId(Kind.SCHEDULE, groups["key"])
+    elif g["d_key"]:
+        target = DocId(Kind.SECTION, g["d_key"])
+    elif g["a_key"]:
+        target, clause = DocId(Kind.APPENDIX, g["a_key"]), g["a_clause"]
+    elif g["h_key"]:
+        target, clause = DocId(Kind.SCHEDULE, g["h_key"]), g["h_clause"]
     else:
         if document.doc_id.kind is Kind.SECTION:
             return None
-        target = document.doc_id
+        target, clause = document.doc_id, g["p_clause"]
     return Reference(document.doc_id, line, block.clause, target, clause, end, heading,
                      m.group(0), m.start(), m.end())
 
 
 def reference_spans(text: str) -> list[tuple[int, int]]:
     """Where references (with any heading in brackets) stand in a text."""
-    spans = []
-    for _kind, pattern in _PATTERNS:
-        spans += [(m.start(), m.end()) for m in pattern.finditer(text)]
-    return spans
+    if not any(cue in text for cue in _CUES):
+        return []
+    return [(m.start(), m.end()) for m in _REFERENCE.finditer(text)]

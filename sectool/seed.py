@@ -54,6 +54,21 @@ def sample_documents(root: Path | None = None) -> dict[str, str]:
 
 def create_tree(dest: Path, sample: bool) -> tuple[Path, Register]:
     """Create a new git-backed SEC tree at ``dest``, all or nothing."""
+    if not sample:
+        return create_tree_with(dest, {}, None)
+    meta = json.loads((sample_root() / "sample.json").read_text(encoding="utf-8"))
+    record = VersionRecord(meta["version"], meta["effective"], meta["by"],
+                           documents=dict(meta["documents"]), designated=meta["effective"])
+    return create_tree_with(dest, sample_documents(), record, "(the bundled sample)")
+
+
+def create_tree_with(dest: Path, files: dict[str, str], record: VersionRecord | None,
+                     note: str = "") -> tuple[Path, Register]:
+    """A new tree holding ``files`` (documents and change sets), designated as ``record``.
+
+    ``record.documents`` gives each document's version. Built in a staging folder next to
+    ``dest`` and renamed into place, so a failure leaves nothing behind.
+    """
     dest = Path(dest).absolute()
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise TreeExists(f"{dest} already exists and is not empty",
@@ -61,7 +76,7 @@ def create_tree(dest: Path, sample: bool) -> tuple[Path, Register]:
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sectool-init-", dir=dest.parent))
     try:
-        register = _populate(staging, sample)
+        register = _populate(staging, files, record, note)
         if dest.exists():
             dest.rmdir()
         os.rename(staging, dest)
@@ -71,24 +86,21 @@ def create_tree(dest: Path, sample: bool) -> tuple[Path, Register]:
     return dest, register
 
 
-def _populate(root: Path, sample: bool) -> Register:
+def _populate(root: Path, files: dict[str, str], record: VersionRecord | None,
+              note: str) -> Register:
     store = Store.init(root)
     for folder in FOLDERS:
         (root / folder).mkdir()
         (root / folder / ".gitkeep").write_text("")
     register = Register()
     changelog = CHANGELOG_HEAD
-    record = None
-    if sample:
-        meta = json.loads((sample_root() / "sample.json").read_text(encoding="utf-8"))
-        for path, text in sample_documents().items():
-            (root / path).parent.mkdir(parents=True, exist_ok=True)
-            (root / path).write_text(text, encoding="utf-8")
-        record = VersionRecord(meta["version"], meta["effective"], meta["by"],
-                               documents=dict(meta["documents"]), designated=meta["effective"])
-        for display, version in meta["documents"].items():
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    if record is not None:
+        for display, version in record.documents.items():
             doc_id = DocId.parse(display)
-            document = parse_document((root / doc_id.path).read_text(encoding="utf-8"), doc_id)
+            document = parse_document(files[doc_id.path], doc_id)
             register.documents.append(DocEntry(doc_id, document.title, version))
         register.versions.append(record)
         changelog = add_to_changelog(changelog, changelog_entry(record, None))
@@ -98,7 +110,7 @@ def _populate(root: Path, sample: bool) -> Register:
     if record is None:
         store.commit_all("Start an empty SEC tree")
     else:
-        commit = store.commit_all(f"Designate SEC {record.version} (the bundled sample)")
+        commit = store.commit_all(f"Designate SEC {record.version} {note}".rstrip())
         store.tag(record.tag, commit, tag_message(record, None))
     store.close()
     return register

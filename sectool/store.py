@@ -152,6 +152,16 @@ class Store:
             self._finalizer()
             self._catfile = None
 
+    def blob_ids(self, rev: str, folders: Iterable[str]) -> dict[str, str]:
+        """path -> blob id of every file under ``folders`` at a revision (one git call)."""
+        out = self.git("ls-tree", "-r", "-z", rev, "--", *folders, check=False)
+        ids = {}
+        for entry in out.split("\0"):
+            if entry:
+                meta, _, path = entry.partition("\t")
+                ids[path] = meta.split()[2]
+        return ids
+
     def ls_files(self, rev: str, folder: str) -> list[str]:
         out = self.git("ls-tree", "-r", "--name-only", "-z", rev, "--", folder, check=False)
         return [p for p in out.split("\0") if p]

@@ -100,10 +100,20 @@ class Snapshot:
     rev: str | None = None
     _docs: dict[DocId, Document] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict)
+    _blobs: dict[str, str] = field(default_factory=dict)
 
     @property
     def entries(self) -> list[DocEntry]:
         return sorted(self.register.documents, key=lambda e: e.doc_id)
+
+    def blob_ids(self) -> dict[str, str] | None:
+        """Blob ids of the documents at this version (None for the working tree)."""
+        if self.rev is None:
+            return None
+        if "blobs" not in self._texts:
+            self._blobs = self.tree.store.blob_ids(self.rev, FOLDERS[:3])
+            self._texts["blobs"] = ""
+        return self._blobs
 
     def prefetch(self, paths: list[str]) -> None:
         """Read many files in one pass (at a version, through one cat-file process)."""

@@ -83,16 +83,19 @@ class DocTexts:
     theirs: str | None
 
 
-def change_texts(tree: Tree, change: ChangeSet, at: Snapshot | None = None) -> list[DocTexts]:
+def change_texts(tree: Tree, change: ChangeSet, at: Snapshot | None = None,
+                 only: set[DocId] | None = None) -> list[DocTexts]:
     """Apply each of the change set's diffs to the exact text of its base version.
 
-    The diffs are read from the working tree, or from the designated version ``at``.
+    The diffs are read from the working tree, or from the designated version ``at``;
+    ``only`` limits the work to some documents.
     """
+    docs = [d for d in sorted(change.documents) if only is None or d in only]
     base = base_snapshot(tree, change)
     if base is not None:
-        base.prefetch([d.path for d in change.documents])
+        base.prefetch([d.path for d in docs])
     out = []
-    for doc_id in sorted(change.documents):
+    for doc_id in docs:
         rel = change.diff_path(doc_id)
         patches = parse_patch(read_diff(tree, change, doc_id, at), rel)
         original = snapshot_text(base, doc_id)

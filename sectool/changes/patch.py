@@ -8,6 +8,7 @@ is refused. Merging onto a later text is the job of :mod:`sectool.changes.merge`
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -37,12 +38,14 @@ def make_diff(path: str, old: str | None, new: str | None, context: int = 3) -> 
     a = (old or "").splitlines(keepends=True)
     b = (new or "").splitlines(keepends=True)
     head = [f"diff --git a/{path} b/{path}"]
+    # git's blob ids let `git apply --3way` find the base text in the repository
+    ids = f"index {blob_id(old)}..{blob_id(new)}"
     if old is None:
-        head += ["new file mode 100644", "--- /dev/null", f"+++ b/{path}"]
+        head += ["new file mode 100644", ids, "--- /dev/null", f"+++ b/{path}"]
     elif new is None:
-        head += ["deleted file mode 100644", f"--- a/{path}", "+++ /dev/null"]
+        head += ["deleted file mode 100644", ids, f"--- a/{path}", "+++ /dev/null"]
     else:
-        head += [f"--- a/{path}", f"+++ b/{path}"]
+        head += [ids + " 100644", f"--- a/{path}", f"+++ b/{path}"]
     body: list[str] = []
     matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
     for group in matcher.get_grouped_opcodes(context):
@@ -55,6 +58,14 @@ def make_diff(path: str, old: str | None, new: str | None, context: int = 3) -> 
             body += _lines("-", a[x1:x2])
             body += _lines("+", b[y1:y2])
     return "\n".join(head + body) + "\n"
+
+
+def blob_id(text: str | None) -> str:
+    """The id git gives a file with this text (all zeros for no file)."""
+    if text is None:
+        return "0" * 40
+    data = text.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
 
 
 def _range(start: int, length: int) -> str:

@@ -178,6 +178,8 @@ def record_worktree(tree: Tree, change_id: str) -> RecordResult:
     restore_to = tree.snapshot(latest.version) if latest else None
     for doc_id in edits:
         write_file(tree.root, doc_id.path, snapshot_text(restore_to, doc_id))
+    # the restored files have new timestamps: let git see they match its index again
+    tree.store.git("update-index", "-q", "--refresh", check=False)
     if rebase:
         (tree.store.git_dir / "sectool" / REBASE_STATE).unlink()
     return RecordResult(change, sorted(edits), [d.path for d in sorted(edits)])

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from sectool.checks.context import CheckContext
 from sectool.model import DocId, Finding, Kind
-from sectool.references import extract_references, reference_spans
+from sectool.references import block_spans, extract_references
 
 GLOSSARY = DocId(Kind.SECTION, "A")
 GLOSSARY_CLAUSE = "A1.1"
@@ -42,7 +42,9 @@ class Definition:
 
 
 def _plain(word: str) -> str:
-    return re.sub(r"['’]s$", "", word)
+    if word.endswith(("'s", "’s")):
+        return word[:-2]
+    return word
 
 
 def _singular(phrase: str) -> str:
@@ -53,46 +55,39 @@ def _singular(phrase: str) -> str:
     return phrase
 
 
-def _subphrases(run: str) -> list[tuple[int, int, str]]:
-    """(first word, last word, phrase) of every sub-phrase that starts and ends capitalised."""
-    words = [_plain(w) for w in run.split()]
-    caps = [w[:1].isupper() for w in words]
-    out = []
-    for i in range(len(words)):
-        if not caps[i]:
-            continue
-        for j in range(i, min(len(words), i + MAX_WORDS)):
-            if caps[j]:
-                out.append((i, j, " ".join(words[i:j + 1])))
-    return out
-
-
 def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
     definitions = _definitions(context)
     terms = {d.term for d in definitions}
     titles = {d.title for d in context.documents.values()}
+    known = terms | titles | KIND_WORDS
+    longest = max((len(k.split()) for k in known), default=1)
     out = _pointers(context, scope)
     usage: Counter = Counter()
     own: dict[tuple[DocId, int], Counter] = {(d.doc_id, d.block_index): Counter()
                                              for d in definitions}
     undefined: list[Finding] = []
     glossary_span = _glossary_span(context)
-    known = terms | titles | KIND_WORDS
     for doc_id, document in context.documents.items():
+        report = context.in_scope(doc_id, scope)
+        spans = block_spans(document)
         for index, block in enumerate(document.blocks):
-            text = _mask(block.text)
-            runs = [m.group(0) for m in _RUN.finditer(text)]
+            text = block.text
+            if " " not in text:
+                continue
+            runs = [r for r in _RUN.findall(_mask(text, spans.get(index, ()))) if " " in r]
+            if not runs:
+                continue
             counters = [usage] + ([own[(doc_id, index)]] if (doc_id, index) in own else [])
-            for run in runs:
-                for _i, _j, phrase in _subphrases(run):
-                    singular = _singular(phrase)
-                    for counter in counters:
-                        counter[phrase] += 1
-                        counter[singular] += phrase != singular
-            skip = block.kind in ("title", "heading", "topic") or (
+            skip = not report or block.kind in ("title", "heading", "topic") or (
                 doc_id == GLOSSARY and glossary_span[0] <= index < glossary_span[1])
-            if not skip and context.in_scope(doc_id, scope):
-                undefined += _undefined(runs, known, doc_id, block)
+            for run in runs:
+                words = [_plain(w) for w in run.split()]
+                used, covered = _scan(words, terms, known, longest)
+                for term in used:
+                    for counter in counters:
+                        counter[term] += 1
+                if not skip:
+                    undefined += _undefined(words, covered, doc_id, block)
     for d in definitions:
         used = usage[d.term] - own[(d.doc_id, d.block_index)][d.term]
         if used <= 0 and context.in_scope(d.doc_id, scope):
@@ -103,13 +98,35 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
     return out + _first_of_each(undefined)
 
 
-def _mask(text: str) -> str:
+def _scan(words: list[str], terms: set[str], known: set[str],
+          longest: int) -> tuple[list[str], list[bool]]:
+    """The terms a run of capitalised words uses, and which of its words known phrases cover."""
+    used: list[str] = []
+    covered = [False] * len(words)
+    for i, first in enumerate(words):
+        if not first[:1].isupper():
+            continue
+        for j in range(i, min(len(words), i + longest)):
+            if not words[j][:1].isupper():
+                continue
+            phrase = " ".join(words[i:j + 1])
+            hit = phrase if phrase in known else None
+            if hit is None and phrase.endswith("s"):
+                singular = _singular(phrase)
+                hit = singular if singular in known else None
+            if hit is not None:
+                if hit in terms:
+                    used.append(hit)
+                for k in range(i, j + 1):
+                    covered[k] = True
+    return used, covered
+
+
+def _mask(text: str, spans) -> str:
     """Blank out references, so their words ("Section", headings in brackets) are not read."""
-    chars = list(text)
-    for a, b in reference_spans(text):
-        for k in range(a, b):
-            chars[k] = " "
-    return "".join(chars)
+    for a, b in spans:
+        text = text[:a] + " " * (b - a) + text[b:]
+    return text
 
 
 def _glossary_span(context: CheckContext) -> tuple[int, int]:
@@ -168,26 +185,19 @@ def _pointers(context: CheckContext, scope) -> list[Finding]:
     return out
 
 
-def _undefined(runs: list[str], known: set[str], doc_id: DocId, block) -> list[Finding]:
-    out = []
-    for run in runs:
-        words = [_plain(w) for w in run.split()]
-        while words and words[0] in _STOP:
-            words.pop(0)
-        covered = [False] * len(words)
-        for i, j, phrase in _subphrases(" ".join(words)):
-            if phrase in known or _singular(phrase) in known:
-                for k in range(i, j + 1):
-                    covered[k] = True
-        loose = [w for w, c in zip(words, covered, strict=True) if not c]
-        capitals = [w for w in loose if w[:1].isupper()]
-        if len(capitals) >= 2 and not any(covered):
-            phrase = " ".join(words)
-            out.append(Finding("terms.undefined", "warning",
-                               f"'{phrase}' is capitalised like a defined term but is defined "
-                               "nowhere", "define it in Section A1.1, or write it in lower case",
-                               path=doc_id.path, line=block.line, clause=block.clause))
-    return out
+def _undefined(words: list[str], covered: list[bool], doc_id: DocId, block) -> list[Finding]:
+    """A run of two or more capitalised words that no known phrase covers at all."""
+    start = 0
+    while start < len(words) and words[start] in _STOP:
+        start += 1
+    rest, flags = words[start:], covered[start:]
+    if any(flags) or sum(1 for w in rest if w[:1].isupper()) < 2:
+        return []
+    phrase = " ".join(rest)
+    return [Finding("terms.undefined", "warning",
+                    f"'{phrase}' is capitalised like a defined term but is defined nowhere",
+                    "define it in Section A1.1, or write it in lower case",
+                    path=doc_id.path, line=block.line, clause=block.clause)]
 
 
 def _first_of_each(findings: list[Finding]) -> list[Finding]:

@@ -106,10 +106,10 @@ class DocxBuilder:
         props.author = props.last_modified_by = "sectool"
         props.title, props.revision, props.comments = title, 1, ""
         self.body = self.document.element.body
-        for child in list(self.body):
-            if child.tag != w("sectPr"):
-                self.body.remove(child)
         self._sect = self.body.find(w("sectPr"))
+        for child in list(self.body):
+            if child is not self._sect:
+                self.body.remove(child)
 
     def _styles(self) -> None:
         from docx.enum.style import WD_STYLE_TYPE
@@ -177,12 +177,12 @@ class DocxBuilder:
                 self._run(container, text, deleted=kind == "del")
         if mark is not None and mark.move is not None:
             etree.SubElement(p, w(f"{mark.kind}RangeEnd"), {w("id"): range_id})
-        self.body.insert(self.body.index(self._sect), p)
+        self._add(p)
 
     def text_paragraph(self, style: str, text: str, bold: bool = False) -> None:
         self.paragraph(style, [(EQUAL, text, "", "")])
         if bold:
-            for run in self.body[self.body.index(self._sect) - 1].iter(w("r")):
+            for run in self._sect.getprevious().iter(w("r")):
                 rpr = etree.Element(w("rPr"))
                 etree.SubElement(rpr, w("b"))
                 run.insert(0, rpr)
@@ -194,28 +194,61 @@ class DocxBuilder:
         for label, value in rows:
             cells = table.add_row().cells
             cells[0].text, cells[1].text = label, value
-        tbl = table._tbl
-        self.body.remove(tbl)
-        self.body.insert(self.body.index(self._sect), tbl)
         self.text_paragraph("SEC Cover", note)
         self.page_break()
 
     def page_break(self) -> None:
         p = etree.Element(w("p"))
         etree.SubElement(etree.SubElement(p, w("r")), w("br"), {w("type"): "page"})
-        self.body.insert(self.body.index(self._sect), p)
+        self._add(p)
+
+    def _add(self, element) -> None:
+        self._sect.addprevious(element)  # the section properties close the body
 
     def to_bytes(self) -> bytes:
-        raw = io.BytesIO()
-        self.document.save(raw)
-        return pin_zip(raw.getvalue())
+        """The package, written once with pinned timestamps (see :class:`_PinnedZip`)."""
+        out = io.BytesIO()
+        try:
+            from docx.opc.pkgwriter import PackageWriter
+
+            package = self.document.part.package
+            parts = package.parts  # what OpcPackage.save does, minus its own zip writer
+            for part in parts:
+                part.before_marshal()
+            writer = _PinnedZip(out)
+            PackageWriter._write_content_types_stream(writer, parts)
+            PackageWriter._write_pkg_rels(writer, package.rels)
+            PackageWriter._write_parts(writer, parts)
+            writer.close()
+            return out.getvalue()
+        except AttributeError:  # python-docx changed its internals: the slower safe way
+            raw = io.BytesIO()
+            self.document.save(raw)
+            return pin_zip(raw.getvalue())
+
+
+class _PinnedZip:
+    """python-docx's package writer interface, with fixed timestamps and fast compression, so
+    equal content gives equal bytes without writing the package twice."""
+
+    def __init__(self, stream) -> None:
+        self._zip = zipfile.ZipFile(stream, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        info = zipfile.ZipInfo(pack_uri.membername, date_time=(1980, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        info.external_attr = 0o644 << 16
+        self._zip.writestr(info, blob)
+
+    def close(self) -> None:
+        self._zip.close()
 
 
 def pin_zip(data: bytes) -> bytes:
     """Rewrite a zip with fixed timestamps and attributes, so equal content gives equal bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for info in source.infolist():
             pinned = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             pinned.compress_type = zipfile.ZIP_DEFLATED
