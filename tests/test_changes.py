@@ -229,3 +229,9 @@ def test_a_whole_code_can_be_brought_into_an_empty_tree(empty_tree: Path):
     assert data["base"] is None
     assert data["document_changes"] == {"Section A": {"op": "add", "version": "1.0"},
                                         "Appendix B": {"op": "add", "version": "1.0"}}
+
+
+def test_record_refuses_a_non_utf8_edit(sec, sample_tree):
+    path = sample_tree / "sections/M.md"
+    path.write_bytes(path.read_bytes() + b"\nM8.5 caf\xe9\n")
+    assert_refused(sec, sample_tree, ["mod", "record", "SECMP0041"], 4, "not UTF-8")

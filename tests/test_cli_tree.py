@@ -166,3 +166,12 @@ def test_python_m_sectool_runs():
     result = subprocess.run([sys.executable, "-m", "sectool", "--version"], capture_output=True,
                             text=True)
     assert result.returncode == 0 and "sectool" in result.stdout
+
+
+def test_file_system_refusals_are_errors_not_bugs(tmp_path: Path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    result = run_cli("init", str(blocker / "sub"))
+    assert result.exit_code == 6
+    assert result.stderr.startswith("error[file-system]:")
+    assert "Traceback" not in result.stderr and "bug" not in result.stderr

@@ -34,7 +34,7 @@ from sectool.errors import (
     PatchMismatch,
 )
 from sectool.model import DocId, parse_date
-from sectool.tree import FOLDERS, Snapshot, Tree
+from sectool.tree import FOLDERS, Snapshot, Tree, decode
 
 REBASE_STATE = "rebase.json"
 
@@ -152,7 +152,7 @@ def record_worktree(tree: Tree, change_id: str) -> RecordResult:
     for rel in paths:
         doc_id = DocId.from_path(rel)
         file = tree.root / rel
-        now = file.read_bytes().decode("utf-8", "strict") if file.is_file() else None
+        now = decode(file.read_bytes(), rel) if file.is_file() else None
         before = snapshot_text(onto, doc_id)
         if now != before:
             if now is not None and has_conflict_markers(now):

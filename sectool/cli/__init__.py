@@ -32,6 +32,14 @@ class SectoolGroup(click.Group):
             ctx.exit(int(exc.exit_code))
         except (KeyboardInterrupt, BrokenPipeError):
             ctx.exit(130)
+        except OSError as exc:  # the file system refused: not a bug, and nothing was half-done
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            where = f": {exc.filename}" if exc.filename else ""
+            click.echo(f"error[file-system]: {exc.strerror or exc}{where}", err=True)
+            click.echo("  hint: check that the path exists, is of the right kind, and that you "
+                       "may write there", err=True)
+            ctx.exit(int(ExitStatus.STATE))
         except click.exceptions.Exit:
             raise
         except click.ClickException:
