@@ -30,6 +30,9 @@ MAX_WORDS = 8
 # The code's own nouns for its parts: capitalised by convention, never defined.
 KIND_WORDS = {"Section", "Sections", "Schedule", "Schedules", "Appendix", "Appendices", "Annex",
               "Annexes"}
+# Names that are capitalised in English, not because they are defined.
+CALENDAR = set("""January February March April May June July August September October November
+December Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split())
 
 
 @dataclass
@@ -59,7 +62,7 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
     definitions = _definitions(context)
     terms = {d.term for d in definitions}
     titles = {d.title for d in context.documents.values()}
-    known = terms | titles | KIND_WORDS
+    known = terms | titles | KIND_WORDS | CALENDAR | _glossary_phrases(context)
     longest = max((len(k.split()) for k in known), default=1)
     out = _pointers(context, scope)
     usage: Counter = Counter()
@@ -127,6 +130,22 @@ def _mask(text: str, spans) -> str:
     for a, b in spans:
         text = text[:a] + " " * (b - a) + text[b:]
     return text
+
+
+def _glossary_phrases(context: CheckContext) -> set[str]:
+    """Capitalised phrases the glossary itself uses ("in England and Wales"): the code's own
+    vocabulary, even where they are not defined terms."""
+    document = context.documents.get(GLOSSARY)
+    start, end = _glossary_span(context)
+    phrases = set()
+    for block in document.blocks[start:end] if document else ():
+        for run in _RUN.findall(block.text):
+            words = run.split()
+            while words and words[0] in _STOP:
+                words.pop(0)
+            if len(words) > 1:
+                phrases.add(" ".join(_plain(w) for w in words))
+    return phrases
 
 
 def _glossary_span(context: CheckContext) -> tuple[int, int]:
