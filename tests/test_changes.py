@@ -235,3 +235,34 @@ def test_record_refuses_a_non_utf8_edit(sec, sample_tree):
     path = sample_tree / "sections/M.md"
     path.write_bytes(path.read_bytes() + b"\nM8.5 caf\xe9\n")
     assert_refused(sec, sample_tree, ["mod", "record", "SECMP0041"], 4, "not UTF-8")
+
+
+def test_edit_then_record_replaces_the_change_set_text(sec, sample_tree):
+    result = sec("mod", "edit", "SECMP0039")
+    assert result.exit_code == 0, result.stderr
+    m = (sample_tree / "sections/M.md").read_text()
+    assert "at least once in each year" in m  # the change set's text is in the working tree
+    # keep the Section M edit and extend it; put Section A back as designated
+    edit(sample_tree, "sections/M.md", "at least once in each year", "at least twice in each year")
+    git(sample_tree, "checkout", "--", "sections/A.md")
+    assert sec("mod", "record", "SECMP0039").exit_code == 0
+    data = next(c for c in json.loads(sec("mod", "list", "--json").stdout)
+                if c["id"] == "SECMP0039")
+    assert data["documents"] == ["Section M"]
+    assert "at least twice in each year" in sec("mod", "show", "SECMP0039").stdout
+    assert not (sample_tree / "modifications/SECMP0039/sections/A.md.diff").exists()
+    assert git(sample_tree, "status", "--porcelain") == ""
+
+
+def test_abort_gives_up_the_draft(sec, sample_tree):
+    before = (sample_tree / "modifications/SECMP0039/sections/M.md.diff").read_text()
+    sec("mod", "edit", "SECMP0039")
+    edit(sample_tree, "sections/M.md", "at least once in each year", "weekly")
+    other = sec("mod", "edit", "SECMP0006")
+    assert other.exit_code == 6 and "already being drafted" in other.stderr
+    assert sec("mod", "record", "SECMP0006").exit_code == 6
+    result = sec("mod", "abort")
+    assert result.exit_code == 0 and "Stopped drafting SECMP0039" in result.stdout
+    assert git(sample_tree, "status", "--porcelain") == ""
+    assert (sample_tree / "modifications/SECMP0039/sections/M.md.diff").read_text() == before
+    assert sec("mod", "abort").exit_code == 6

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from itertools import combinations
 
@@ -18,7 +17,7 @@ from sectool.changes.io import (
 )
 from sectool.changes.merge import merge_text
 from sectool.changes.patch import make_diff
-from sectool.changes.record import REBASE_STATE, _check_editable, commit_change
+from sectool.changes.record import _check_editable, commit_change, start_session
 from sectool.diff import changed_clauses, compare_documents
 from sectool.document import Document, parse_document
 from sectool.errors import MergeConflict, NothingToDo, SectoolError
@@ -148,9 +147,7 @@ def rebase_change(tree: Tree, change_id: str, onto_label: str | None = None) -> 
         return change
     for doc_id, result in results.items():
         write_file(tree.root, doc_id.path, result.text)
-    state = tree.store.git_dir / "sectool" / REBASE_STATE
-    state.parent.mkdir(exist_ok=True)
-    state.write_text(json.dumps({"id": change_id, "onto": record.version}))
+    start_session(tree, change_id, record.version, "rebase")
     raise MergeConflict(
         f"{change_id} conflicts with SEC {record.version} in "
         + ", ".join(f"{d} ({d.path})" for d in conflicted),

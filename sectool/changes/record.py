@@ -36,7 +36,9 @@ from sectool.errors import (
 from sectool.model import DocId, parse_date
 from sectool.tree import FOLDERS, Snapshot, Tree, decode
 
-REBASE_STATE = "rebase.json"
+# A drafting session in progress (a conflicted rebase, or `mod edit`): the change set's text is
+# in the working tree, and the next `mod record` replaces the change set's text as a whole.
+REBASE_STATE = "session.json"
 
 
 def latest_snapshot(tree: Tree) -> Snapshot | None:
@@ -135,8 +137,9 @@ def record_worktree(tree: Tree, change_id: str) -> RecordResult:
     _check_editable(change)
     rebase = _rebase_state(tree)
     if rebase and rebase["id"] != change_id:
-        raise BadTransition(f"a rebase of {rebase['id']} is in progress",
-                            f"finish it with `sectool mod record {rebase['id']}` first")
+        raise BadTransition(f"{rebase['id']} is being drafted in the working tree",
+                            f"finish with `sectool mod record {rebase['id']}`, or give it up "
+                            "with `sectool mod abort`")
     onto_label = rebase["onto"] if rebase else (tree.register.latest.version
                                                 if tree.register.latest else None)
     onto = tree.snapshot(onto_label) if onto_label else None
@@ -235,5 +238,44 @@ def _rebase_state(tree: Tree) -> dict | None:
     return json.loads(path.read_text()) if path.is_file() else None
 
 
-def ensure_documents_clean(tree: Tree, paths: list[str], what: str) -> None:
-    ensure_clean(tree, paths, what)
+def start_session(tree: Tree, change_id: str, onto: str | None, mode: str) -> None:
+    state = tree.store.git_dir / "sectool" / REBASE_STATE
+    state.parent.mkdir(exist_ok=True)
+    state.write_text(json.dumps({"id": change_id, "onto": onto, "mode": mode}))
+
+
+def edit_change(tree: Tree, change_id: str) -> list[DocId]:
+    """Put a change set's text into the working tree, to draft it further."""
+    from sectool.changes.io import change_texts
+
+    change = load_change(tree, change_id)
+    _check_editable(change)
+    if _rebase_state(tree):
+        raise BadTransition(f"{_rebase_state(tree)['id']} is already being drafted",
+                            "finish with `sectool mod record ID`, or `sectool mod abort`")
+    latest = tree.register.latest.version if tree.register.latest else None
+    if change.documents and change.base != latest:
+        raise BadTransition(f"{change_id} is based on SEC {change.base}, not SEC {latest}",
+                            f"bring it up to date with `sectool mod rebase {change_id}` first")
+    paths = [d.path for d in change.documents]
+    ensure_clean(tree, paths, f"cannot edit {change_id}")
+    for item in change_texts(tree, change):
+        write_file(tree.root, item.doc_id.path, item.theirs)
+    start_session(tree, change_id, latest, "edit")
+    return sorted(change.documents)
+
+
+def abort_session(tree: Tree) -> str:
+    """Give up a drafting session: the change set stays as last recorded."""
+    state = _rebase_state(tree)
+    if state is None:
+        raise NothingToDo("no change set is being drafted in the working tree",
+                          "`sectool mod edit ID` starts one")
+    change = load_change(tree, state["id"])
+    latest = tree.register.latest
+    restore_to = tree.snapshot(latest.version) if latest else None
+    for doc_id in change.documents:
+        write_file(tree.root, doc_id.path, snapshot_text(restore_to, doc_id))
+    tree.store.git("update-index", "-q", "--refresh", check=False)
+    (tree.store.git_dir / "sectool" / REBASE_STATE).unlink()
+    return state["id"]

@@ -206,3 +206,41 @@ def mod_rebase(ctx, change_id, onto) -> None:
 
     change = rebase_change(tree_from(ctx), change_id, onto)
     click.echo(f"Rebased {change.id} onto SEC {change.base}")
+
+
+@mod.command("edit")
+@click.argument("change_id", metavar="ID")
+@click.pass_context
+def mod_edit(ctx, change_id) -> None:
+    """Put a change set's text into the working tree, to go on drafting it.
+
+    Edit the documents, then `sectool mod record ID` replaces the change set's text with what
+    the working tree then says (a document put back as designated leaves the change set).
+
+    \b
+    Example:
+      sectool mod edit SECMP0039 && $EDITOR sections/M.md && sectool mod record SECMP0039
+    """
+    from sectool.changes.record import edit_change
+
+    docs = edit_change(tree_from(ctx), change_id)
+    click.echo(f"{change_id}'s text is in the working tree: "
+               + (", ".join(str(d) for d in docs) or "no documents yet"))
+    click.echo(f"Edit, then run `sectool mod record {change_id}` (or `sectool mod abort`)")
+
+
+@mod.command("abort")
+@click.pass_context
+def mod_abort(ctx) -> None:
+    """Give up drafting in the working tree (after `mod edit`, or a conflicted rebase).
+
+    The documents go back to the designated text; the change set stays as last recorded.
+
+    \b
+    Example:
+      sectool mod abort
+    """
+    from sectool.changes.record import abort_session
+
+    change_id = abort_session(tree_from(ctx))
+    click.echo(f"Stopped drafting {change_id}; the documents show the designated text again")
