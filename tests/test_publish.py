@@ -241,3 +241,15 @@ def test_a_clause_reference_narrows_text_and_json(demo):
     assert [c["clause"] for c in data["documents"][0]["clauses"]] == ["4.3", "4.3.3"]
     text = run_cli("diff", "5.7", "5.8", "Appendix S 4.1", cwd=demo).stdout
     assert "no change" in text
+
+
+def test_terminal_redline_in_colour(demo, monkeypatch):
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    text = run_cli("diff", "5.7", "5.8", "Appendix B 4.3", cwd=demo).stdout
+    assert "\x1b[" in text and "[-12-]" not in text
+    assert "\x1b[9;31m12" in text or "\x1b[31;9m12" in text  # red and struck through
+    assert "up to 13" in text
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert "[-12-]{+up to 13+}" in run_cli("diff", "5.7", "5.8", "Appendix B 4.3",
+                                           cwd=demo).stdout
