@@ -40,6 +40,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 SUB_DEPTHS = 4
+WHOLE_PARAGRAPH_TIME = "T00:30:00Z"
 
 
 def w(tag: str) -> str:
@@ -133,10 +134,16 @@ class DocxBuilder:
             self.style_ids[name] = style.style_id
 
     # -- revisions -----------------------------------------------------------------------------
-    def _revision(self, parent, kind: str, author: str, date: str | None = None):
+    def _revision(self, parent, kind: str, author: str, date: str | None = None,
+                  whole: bool = False):
+        # Whole-paragraph revisions are stamped half an hour after in-paragraph ones, on the
+        # same effective date. LibreOffice merges neighbouring revisions by one author made
+        # within a few minutes of each other; merging an insertion at a paragraph's end with
+        # the next, wholly inserted paragraph would join the two paragraphs on Reject All.
+        time = WHOLE_PARAGRAPH_TIME if whole else "T00:00:00Z"
         return etree.SubElement(parent, w(kind), {
             w("id"): str(next(self._ids)), w("author"): author or "sectool",
-            w("date"): (date or self.date) + "T00:00:00Z"})
+            w("date"): (date or self.date) + time})
 
     def _run(self, parent, text: str, deleted: bool = False) -> None:
         run = etree.SubElement(parent, w("r"))
@@ -157,14 +164,15 @@ class DocxBuilder:
         p = etree.Element(w("p"))
         ppr = etree.SubElement(p, w("pPr"))
         etree.SubElement(ppr, w("pStyle"), {w("val"): self.style_ids[style]})
+        whole = mark is not None
         if mark is not None:
             rpr = etree.SubElement(ppr, w("rPr"))
-            self._revision(rpr, mark.kind, mark.author, mark.date)
+            self._revision(rpr, mark.kind, mark.author, mark.date, whole)
             if mark.move is not None:
                 range_id = str(next(self._ids))
                 etree.SubElement(p, w(f"{mark.kind}RangeStart"), {
                     w("id"): range_id, w("name"): f"move{mark.move}",
-                    w("author"): mark.author, w("date"): mark.date + "T00:00:00Z"})
+                    w("author"): mark.author, w("date"): mark.date + WHOLE_PARAGRAPH_TIME})
         for op, text, author, date in runs:
             text = clean(text)
             if not text:
@@ -173,7 +181,7 @@ class DocxBuilder:
                 self._run(p, text)
             else:
                 kind = {INSERT: "ins", DELETE: "del"}.get(op, op)
-                container = self._revision(p, kind, author, date)
+                container = self._revision(p, kind, author, date, whole)
                 self._run(container, text, deleted=kind == "del")
         if mark is not None and mark.move is not None:
             etree.SubElement(p, w(f"{mark.kind}RangeEnd"), {w("id"): range_id})
