@@ -19,6 +19,11 @@ if pid == 0:
         os._exit(127)
 _, status, usage = os.wait4(pid, 0)
 elapsed = time.perf_counter() - started
-sys.stderr.write("\n" + json.dumps({"seconds": elapsed, "peak_kb": usage.ru_maxrss,
-                                    "code": os.waitstatus_to_exitcode(status)}) + "\n")
+sys.stderr.write(
+    "\n"
+    + json.dumps(
+        {"seconds": elapsed, "peak_kb": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status)}
+    )
+    + "\n"
+)
 sys.exit(0)

@@ -64,7 +64,7 @@ def document_ids(count: int) -> list[DocId]:
     ids += [DocId(Kind.SCHEDULE, str(n)) for n in range(1, 12)]
     letters = [chr(c) for c in range(65, 91)]
     appendix_keys = letters + [a + b for a in letters for b in letters]
-    ids += [DocId(Kind.APPENDIX, k) for k in appendix_keys[:max(0, count - len(ids))]]
+    ids += [DocId(Kind.APPENDIX, k) for k in appendix_keys[: max(0, count - len(ids))]]
     return ids[:count]
 
 
@@ -132,8 +132,9 @@ class Writer:
                 out.append(rng.choice(self.terms))
             elif roll < 0.075 and self.targets:
                 doc_id, clause = rng.choice(self.targets)
-                out.append(f"Section {clause}" if doc_id.kind is Kind.SECTION
-                           else f"{doc_id} {clause}")
+                out.append(
+                    f"Section {clause}" if doc_id.kind is Kind.SECTION else f"{doc_id} {clause}"
+                )
             else:
                 out.append(rng.choice(VOCABULARY))
         text = " ".join(out)
@@ -158,15 +159,19 @@ def glossary(rng, terms: list[str], pointers: dict[str, str]) -> str:
     entries = []
     for term in terms:
         if term in pointers:
-            entries.append(f'"{term}" has the meaning given to that expression in '
-                           f'{pointers[term]}.')
+            entries.append(
+                f'"{term}" has the meaning given to that expression in {pointers[term]}.'
+            )
         else:
             words = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randint(10, 25)))
             entries.append(f'"{term}" means the {words}.')
-    return ("# Section A: Definitions and Interpretation\n\n## A1 Definitions\n\n"
-            "A1.1 In this Code the following expressions have the meanings given below.\n\n"
-            + "\n\n".join(entries) + "\n\n## A2 Interpretation\n\n"
-            "A2.1 Headings are for convenience only.\n")
+    return (
+        "# Section A: Definitions and Interpretation\n\n## A1 Definitions\n\n"
+        "A1.1 In this Code the following expressions have the meanings given below.\n\n"
+        + "\n\n".join(entries)
+        + "\n\n## A2 Interpretation\n\n"
+        "A2.1 Headings are for convenience only.\n"
+    )
 
 
 def build_documents(args, rng: random.Random) -> dict[str, str]:
@@ -176,10 +181,15 @@ def build_documents(args, rng: random.Random) -> dict[str, str]:
     ordered = [largest] + [d for d in ids if d != largest and d.key != "A"]
     words = sizes(rng, ordered, args.words, args.largest)
     terms = make_terms(rng, args.terms)
-    structures = {d: plan_structure(random.Random(f"{args.seed}-{d}"), d, words[d])
-                  for d in ordered}
-    targets = [(d, number) for d, items in structures.items()
-               for kind, number, _ in items if kind == "paragraph"]
+    structures = {
+        d: plan_structure(random.Random(f"{args.seed}-{d}"), d, words[d]) for d in ordered
+    }
+    targets = [
+        (d, number)
+        for d, items in structures.items()
+        for kind, number, _ in items
+        if kind == "paragraph"
+    ]
     # a tenth of the terms are defined inline in a section and pointed to from the glossary
     sections = [d for d in ordered if d.kind is Kind.SECTION]
     pointers: dict[str, str] = {}
@@ -203,8 +213,12 @@ def draft_release(root: Path, args, rng: random.Random) -> list[str]:
     tree = Tree(root)
     snapshot = tree.snapshot("1.0")
     docs = {e.doc_id: snapshot.document(e.doc_id) for e in snapshot.entries}
-    paragraphs = [(d, i) for d, doc in docs.items() for i, b in enumerate(doc.blocks)
-                  if b.kind == "paragraph" and not b.clause.endswith("A")]
+    paragraphs = [
+        (d, i)
+        for d, doc in docs.items()
+        for i, b in enumerate(doc.blocks)
+        if b.kind == "paragraph" and not b.clause.endswith("A")
+    ]
     total = sum(len(doc.clauses()) for doc in docs.values())
     per_change = max(3, int(total * args.touch / max(1, args.changes)))
     rng.shuffle(paragraphs)
@@ -219,13 +233,11 @@ def draft_release(root: Path, args, rng: random.Random) -> list[str]:
             near = {(doc_id, index + k) for k in range(-2, 3)}
             if near & used:
                 continue
-            if chosen and doc_id not in {d for d, _ in chosen} and len(
-                    {d for d, _ in chosen}) >= 4:
+            if chosen and doc_id not in {d for d, _ in chosen} and len({d for d, _ in chosen}) >= 4:
                 continue
             chosen.append((doc_id, index))
             used |= near
-        new_change(tree, change_id, f"Release change {n + 1}", path="fast-track",
-                   date="2020-02-01")
+        new_change(tree, change_id, f"Release change {n + 1}", path="fast-track", date="2020-02-01")
         for doc_id in {d for d, _ in chosen}:
             edits = sorted((i for d, i in chosen if d == doc_id), reverse=True)
             path = root / doc_id.path
@@ -276,14 +288,17 @@ def main(argv: list[str] | None = None) -> None:
     versions = {str(DocId.from_path(p)): "1.0" for p in sorted(texts)}
     for path, text in texts.items():
         parse_document(text, DocId.from_path(path))  # the corpus must be valid
-    record = VersionRecord("1.0", "2020-01-01", "the benchmark generator", documents=versions,
-                           designated="2020-01-01")
+    record = VersionRecord(
+        "1.0", "2020-01-01", "the benchmark generator", documents=versions, designated="2020-01-01"
+    )
     root, _ = create_tree_with(args.out, texts, record, "(benchmark corpus)")
     changes = draft_release(root, args, rng)
     words = sum(len(t.split()) for t in texts.values())
-    print(f"corpus: {root}: {len(texts)} documents, {words:,} words, "
-          f"largest {max(len(t.split()) for t in texts.values()):,} words; "
-          f"{len(changes)} approved change sets; {time.perf_counter() - started:.1f}s")
+    print(
+        f"corpus: {root}: {len(texts)} documents, {words:,} words, "
+        f"largest {max(len(t.split()) for t in texts.values()):,} words; "
+        f"{len(changes)} approved change sets; {time.perf_counter() - started:.1f}s"
+    )
 
 
 if __name__ == "__main__":

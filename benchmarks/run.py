@@ -31,8 +31,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-TARGETS = {"designate": 3.0, "diff-text": 2.0, "diff-json": 2.0, "docx": 0.1, "check": 5.0,
-           "startup": 3.0}
+TARGETS = {
+    "designate": 3.0,
+    "diff-text": 2.0,
+    "diff-json": 2.0,
+    "docx": 0.1,
+    "check": 5.0,
+    "startup": 3.0,
+}
 MEMORY_TARGET = 10.0  # peak memory at most this many times the corpus on disk
 
 
@@ -52,13 +58,18 @@ class Measure:
 
 def timed(argv: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
     """Wall time and peak resident memory of one command, through benchmarks/launch.py."""
-    proc = subprocess.run([sys.executable, str(HERE / "launch.py"), *argv], cwd=cwd,
-                          stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.run(
+        [sys.executable, str(HERE / "launch.py"), *argv],
+        cwd=cwd,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     lines = proc.stderr.decode(errors="replace").rstrip().splitlines()
     report = json.loads(lines[-1])
     if report["code"] not in ok:
-        raise RuntimeError(f"{' '.join(argv)} failed ({report['code']}): "
-                           + "\n".join(lines[-6:-1]))
+        raise RuntimeError(
+            f"{' '.join(argv)} failed ({report['code']}): " + "\n".join(lines[-6:-1])
+        )
     return report["seconds"], report["peak_kb"]
 
 
@@ -84,13 +95,21 @@ def fresh_copy(corpus: Path, work: Path, name: str) -> Path:
 
 def release_patches(corpus: Path, out: Path) -> list[Path]:
     """One git-format patch per approved change set, as git would apply them."""
-    data = json.loads(subprocess.run(SECTOOL + ["mod", "list", "--state", "approved", "--json"],
-                                     cwd=corpus, capture_output=True, check=True).stdout)
+    data = json.loads(
+        subprocess.run(
+            SECTOOL + ["mod", "list", "--state", "approved", "--json"],
+            cwd=corpus,
+            capture_output=True,
+            check=True,
+        ).stdout
+    )
     patches = []
     out.mkdir(parents=True, exist_ok=True)
     for change in data:
-        text = "".join((corpus / f"modifications/{change['id']}/{d}.diff").read_text()
-                       for d in sorted(_paths(change)))
+        text = "".join(
+            (corpus / f"modifications/{change['id']}/{d}.diff").read_text()
+            for d in sorted(_paths(change))
+        )
         path = out / f"{change['id']}.patch"
         path.write_text(text)
         patches.append(path)
@@ -107,8 +126,12 @@ def git_floor(copy: Path, patches: list[Path]) -> None:
     # a copied repository's index has stale file times; git status would refresh it too
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=copy)
     for patch in patches:
-        subprocess.run(["git", "apply", "--3way", "--index", str(patch)], cwd=copy, check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "apply", "--3way", "--index", str(patch)],
+            cwd=copy,
+            check=True,
+            capture_output=True,
+        )
     subprocess.run(["git", "commit", "-qm", "release"], cwd=copy, check=True)
     subprocess.run(["git", "tag", "-a", "floor-1.1", "-m", "release"], cwd=copy, check=True)
 
@@ -119,7 +142,8 @@ def run_cases(corpus: Path, work: Path, repeat: int, skip_peer: bool) -> dict:
     floor_script = work / "floor.py"
     floor_script.write_text(
         f"import sys\nsys.path.insert(0, {str(HERE)!r})\nfrom run import git_floor\n"
-        "from pathlib import Path\ngit_floor(Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]])\n")
+        "from pathlib import Path\ngit_floor(Path(sys.argv[1]), [Path(p) for p in sys.argv[2:]])\n"
+    )
 
     def designate():
         copy = fresh_copy(corpus, work, "designate")
@@ -127,29 +151,46 @@ def run_cases(corpus: Path, work: Path, repeat: int, skip_peer: bool) -> dict:
 
     def floor():
         copy = fresh_copy(corpus, work, "floor")
-        return timed([sys.executable, str(floor_script), str(copy)] + [str(p) for p in patches],
-                     copy)
+        return timed(
+            [sys.executable, str(floor_script), str(copy)] + [str(p) for p in patches], copy
+        )
 
-    results["designate"] = pair(measure(designate, repeat), measure(floor, repeat),
-                                "git apply --3way + commit + tag")
+    results["designate"] = pair(
+        measure(designate, repeat), measure(floor, repeat), "git apply --3way + commit + tag"
+    )
     released = fresh_copy(corpus, work, "released")
-    subprocess.run(SECTOOL + ["designate", "1.1", "--effective", "2020-06-01"], cwd=released,
-                   check=True, capture_output=True)
-    word_diff = measure(lambda: timed(["git", "diff", "--word-diff", "sec/1.0", "sec/1.1"],
-                                      released), repeat)
+    subprocess.run(
+        SECTOOL + ["designate", "1.1", "--effective", "2020-06-01"],
+        cwd=released,
+        check=True,
+        capture_output=True,
+    )
+    word_diff = measure(
+        lambda: timed(["git", "diff", "--word-diff", "sec/1.0", "sec/1.1"], released), repeat
+    )
     for fmt in ("text", "json"):
         out = work / f"diff.{fmt}"
-        results[f"diff-{fmt}"] = pair(measure(lambda fmt=fmt, out=out: timed(
-            SECTOOL + ["diff", "1.0", "1.1", "--format", fmt, "-o", str(out)], released),
-            repeat), word_diff, "git diff --word-diff")
+        results[f"diff-{fmt}"] = pair(
+            measure(
+                lambda fmt=fmt, out=out: timed(
+                    SECTOOL + ["diff", "1.0", "1.1", "--format", fmt, "-o", str(out)], released
+                ),
+                repeat,
+            ),
+            word_diff,
+            "git diff --word-diff",
+        )
     results["docx"] = docx_case(released, work, repeat, skip_peer)
-    results["check"] = pair(measure(lambda: timed(SECTOOL + ["check"], released, (0, 1)),
-                                    repeat),
-                            measure(lambda: timed([sys.executable, "-c", READ_FLOOR], released),
-                                    repeat), "read and tokenise every file in Python")
-    results["startup"] = pair(measure(lambda: timed(SECTOOL + ["--help"], released), repeat),
-                              measure(lambda: timed([sys.executable, "-c", "pass"], released),
-                                      repeat), "python -c pass")
+    results["check"] = pair(
+        measure(lambda: timed(SECTOOL + ["check"], released, (0, 1)), repeat),
+        measure(lambda: timed([sys.executable, "-c", READ_FLOOR], released), repeat),
+        "read and tokenise every file in Python",
+    )
+    results["startup"] = pair(
+        measure(lambda: timed(SECTOOL + ["--help"], released), repeat),
+        measure(lambda: timed([sys.executable, "-c", "pass"], released), repeat),
+        "python -c pass",
+    )
     return results
 
 
@@ -163,8 +204,11 @@ for folder in ("sections", "schedules", "appendices"):
 
 
 def largest_changed(released: Path) -> str:
-    data = json.loads(subprocess.run(SECTOOL + ["versions", "--json"], cwd=released,
-                                     capture_output=True, check=True).stdout)
+    data = json.loads(
+        subprocess.run(
+            SECTOOL + ["versions", "--json"], cwd=released, capture_output=True, check=True
+        ).stdout
+    )
     before, after = data[0]["documents"], data[1]["documents"]
     changed = [d for d in after if after[d] != before.get(d)]
     from sectool.model import DocId
@@ -175,26 +219,44 @@ def largest_changed(released: Path) -> str:
 def docx_case(released: Path, work: Path, repeat: int, skip_peer: bool) -> dict:
     doc = largest_changed(released)
     ours = work / "ours.docx"
-    sectool = measure(lambda: timed(SECTOOL + ["diff", "1.0", "1.1", doc, "--format", "docx",
-                                               "-o", str(ours)], released), repeat)
+    sectool = measure(
+        lambda: timed(
+            SECTOOL + ["diff", "1.0", "1.1", doc, "--format", "docx", "-o", str(ours)], released
+        ),
+        repeat,
+    )
     clean = {}
     for version in ("1.0", "1.1"):
         clean[version] = work / f"clean-{version}.docx"
-        subprocess.run(SECTOOL + ["export", version, doc, "-o", str(clean[version])],
-                       cwd=released, check=True, capture_output=True)
-    result = {"document": doc, "sectool": summary(sectool),
-              "sectool_round_trip": round_trip(ours, clean)}
+        subprocess.run(
+            SECTOOL + ["export", version, doc, "-o", str(clean[version])],
+            cwd=released,
+            check=True,
+            capture_output=True,
+        )
+    result = {
+        "document": doc,
+        "sectool": summary(sectool),
+        "sectool_round_trip": round_trip(ours, clean),
+    }
     if skip_peer:
         result["peer"] = None
         return result
     peer_out = work / "peer.docx"
-    script = ("import sys\nfrom python_redlines.engines import DocxodusEngine\n"
-              "out, _, _ = DocxodusEngine().run_redline('peer', open(sys.argv[1], 'rb').read(), "
-              "open(sys.argv[2], 'rb').read())\nopen(sys.argv[3], 'wb').write(out)\n")
+    script = (
+        "import sys\nfrom python_redlines.engines import DocxodusEngine\n"
+        "out, _, _ = DocxodusEngine().run_redline('peer', open(sys.argv[1], 'rb').read(), "
+        "open(sys.argv[2], 'rb').read())\nopen(sys.argv[3], 'wb').write(out)\n"
+    )
     peer_python = os.environ.get("PEER_PYTHON", sys.executable)
     try:
-        peer = measure(lambda: timed([peer_python, "-c", script, str(clean["1.0"]),
-                                      str(clean["1.1"]), str(peer_out)], work), repeat)
+        peer = measure(
+            lambda: timed(
+                [peer_python, "-c", script, str(clean["1.0"]), str(clean["1.1"]), str(peer_out)],
+                work,
+            ),
+            repeat,
+        )
     except RuntimeError as exc:
         result["peer"] = None
         result["peer_error"] = str(exc)[:300]
@@ -230,13 +292,20 @@ def round_trip(redline: Path, clean: dict[str, Path]) -> dict:
 
 
 def summary(m: Measure) -> dict:
-    return {"median_s": round(m.median, 4), "runs_s": [round(x, 4) for x in m.seconds],
-            "peak_mb": round(m.peak_mb, 1)}
+    return {
+        "median_s": round(m.median, 4),
+        "runs_s": [round(x, 4) for x in m.seconds],
+        "peak_mb": round(m.peak_mb, 1),
+    }
 
 
 def pair(ours: Measure, base: Measure, baseline: str) -> dict:
-    return {"sectool": summary(ours), "baseline": summary(base), "baseline_is": baseline,
-            "ratio": ours.median / base.median}
+    return {
+        "sectool": summary(ours),
+        "baseline": summary(base),
+        "baseline_is": baseline,
+        "ratio": ours.median / base.median,
+    }
 
 
 def corpus_size_mb(corpus: Path) -> float:
@@ -245,25 +314,34 @@ def corpus_size_mb(corpus: Path) -> float:
 
 
 def table(results: dict, size_mb: float) -> str:
-    lines = ["| case | sectool (median) | baseline | baseline (median) | ratio | target | "
-             "peak memory | memory / corpus |", "|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| case | sectool (median) | baseline | baseline (median) | ratio | target | "
+        "peak memory | memory / corpus |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for case, r in results.items():
         if case == "docx":
             ours = r["sectool"]
             if r.get("peer"):
-                lines.append(f"| docx redline ({r['document']}) | {ours['median_s']:.2f} s | "
-                             f"python-redlines (Docxodus) | {r['peer']['median_s']:.2f} s | "
-                             f"{r['ratio']:.3f} ({r['speedup']:.1f}x faster) | >= 10x faster | "
-                             f"{ours['peak_mb']:.0f} MB | {ours['peak_mb'] / size_mb:.1f}x |")
+                lines.append(
+                    f"| docx redline ({r['document']}) | {ours['median_s']:.2f} s | "
+                    f"python-redlines (Docxodus) | {r['peer']['median_s']:.2f} s | "
+                    f"{r['ratio']:.3f} ({r['speedup']:.1f}x faster) | >= 10x faster | "
+                    f"{ours['peak_mb']:.0f} MB | {ours['peak_mb'] / size_mb:.1f}x |"
+                )
             else:
-                lines.append(f"| docx redline ({r['document']}) | {ours['median_s']:.2f} s | "
-                             f"python-redlines (not run) | - | - | >= 10x faster | "
-                             f"{ours['peak_mb']:.0f} MB | {ours['peak_mb'] / size_mb:.1f}x |")
+                lines.append(
+                    f"| docx redline ({r['document']}) | {ours['median_s']:.2f} s | "
+                    f"python-redlines (not run) | - | - | >= 10x faster | "
+                    f"{ours['peak_mb']:.0f} MB | {ours['peak_mb'] / size_mb:.1f}x |"
+                )
             continue
         ours, base = r["sectool"], r["baseline"]
-        lines.append(f"| {case} | {ours['median_s']:.3f} s | {r['baseline_is']} | "
-                     f"{base['median_s']:.3f} s | {r['ratio']:.2f} | <= {TARGETS[case]:g} | "
-                     f"{ours['peak_mb']:.0f} MB | {ours['peak_mb'] / size_mb:.1f}x |")
+        lines.append(
+            f"| {case} | {ours['median_s']:.3f} s | {r['baseline_is']} | "
+            f"{base['median_s']:.3f} s | {r['ratio']:.2f} | <= {TARGETS[case]:g} | "
+            f"{ours['peak_mb']:.0f} MB | {ours['peak_mb'] / size_mb:.1f}x |"
+        )
     return "\n".join(lines)
 
 
@@ -276,26 +354,45 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--json", type=Path, default=HERE / "out" / "results.json")
-    parser.add_argument("--skip-peer", action="store_true",
-                        help="do not run python-redlines (it is an optional extra)")
+    parser.add_argument(
+        "--skip-peer",
+        action="store_true",
+        help="do not run python-redlines (it is an optional extra)",
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="sectool-bench-"))
     try:
         corpus = args.corpus
         if corpus is None:
             corpus = work / "corpus"
-            subprocess.run([sys.executable, str(HERE / "make_corpus.py"), str(corpus),
-                            "--words", str(args.words), "--documents", str(args.documents),
-                            "--largest", str(args.largest), "--changes", str(args.changes)],
-                           check=True)
+            subprocess.run(
+                [
+                    sys.executable,
+                    str(HERE / "make_corpus.py"),
+                    str(corpus),
+                    "--words",
+                    str(args.words),
+                    "--documents",
+                    str(args.documents),
+                    "--largest",
+                    str(args.largest),
+                    "--changes",
+                    str(args.changes),
+                ],
+                check=True,
+            )
         size = corpus_size_mb(corpus)
         results = run_cases(corpus.resolve(), work, args.repeat, args.skip_peer)
-        print(f"corpus: {corpus} ({size:.1f} MB on disk with its git history); "
-              f"median of {args.repeat} runs")
+        print(
+            f"corpus: {corpus} ({size:.1f} MB on disk with its git history); "
+            f"median of {args.repeat} runs"
+        )
         print(table(results, size))
         args.json.parent.mkdir(parents=True, exist_ok=True)
-        args.json.write_text(json.dumps({"corpus_mb": size, "repeat": args.repeat,
-                                         "results": results}, indent=2) + "\n")
+        args.json.write_text(
+            json.dumps({"corpus_mb": size, "repeat": args.repeat, "results": results}, indent=2)
+            + "\n"
+        )
         print(f"JSON: {args.json}")
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -76,8 +76,12 @@ def attribute(diff: DocumentDiff, chain: list[tuple[Document | None, Author]]) -
         texts = [first.get(where_old, "") if where_old else ""]
         key = where_new or where_old
         texts += [station.get(key, "") for station in stations]
-        if item.old is not None and texts[0] != item.old.text or \
-                item.new is not None and texts[-1] != item.new.text:
+        if (
+            item.old is not None
+            and texts[0] != item.old.text
+            or item.new is not None
+            and texts[-1] != item.new.text
+        ):
             _stamp(item, chain[-1][1])
             continue
         changed_at = [k for k in range(1, len(texts)) if texts[k] != texts[k - 1]]
@@ -104,7 +108,7 @@ def _attribute_words(item: BlockDiff, texts: list[str], authors: list[Author]) -
     i = j = 0
     for op, count in diff_sequences(chain[0], chain[n], semantic=True):
         if op == EQUAL:
-            _append(segments, EQUAL, "".join(chain[0][i:i + count]), None)
+            _append(segments, EQUAL, "".join(chain[0][i : i + count]), None)
             i += count
             j += count
             continue
@@ -159,7 +163,7 @@ def _follow(chain: list[list[str]], backwards: bool) -> list[int | None]:
     start = chain[n] if backwards else chain[0]
     position: list[int | None] = list(range(len(start)))
     found: list[int | None] = [None] * len(start)
-    for step in (range(n, 0, -1) if backwards else range(1, n + 1)):
+    for step in range(n, 0, -1) if backwards else range(1, n + 1):
         forward, backward = _maps(chain[step - 1], chain[step])
         moves = backward if backwards else forward
         for t, p in enumerate(position):

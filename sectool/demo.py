@@ -48,8 +48,10 @@ def run_demo(folder: Path | None, say: Callable[[str], None]) -> Path:
     root, register = create_tree(folder or default_folder(Path.cwd()), sample=True)
     tree = Tree(root)
     say(f"1. Created a SEC tree in {root}")
-    say(f"   SEC {register.latest.version} (effective {register.latest.effective}), "
-        f"{len(register.documents)} documents, tagged {register.latest.tag}")
+    say(
+        f"   SEC {register.latest.version} (effective {register.latest.effective}), "
+        f"{len(register.documents)} documents, tagged {register.latest.tag}"
+    )
     say(f"   Appendix B 4.3 at 5.7: {_clause(tree, 'Appendix B 4.3')[:140]}...")
 
     plan = designate(tree, "5.8", "2017-07-12", ["SECMP0035"], "the SEC Change Board")

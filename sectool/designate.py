@@ -46,8 +46,7 @@ class Plan:
         files: dict[str, bytes | None] = {}
         for doc in self.documents:
             if doc.old_text != doc.new_text:
-                files[doc.doc_id.path] = doc.new_text.encode() if doc.new_text is not None \
-                    else None
+                files[doc.doc_id.path] = doc.new_text.encode() if doc.new_text is not None else None
         files[REGISTER] = self.register.dumps().encode()
         current = tree.root / CHANGELOG
         old_log = current.read_text(encoding="utf-8") if current.is_file() else None
@@ -63,20 +62,29 @@ def parse_doc_versions(items: list[str]) -> dict[DocId, str]:
     for item in items:
         name, sep, version = item.partition("=")
         if not sep:
-            raise DesignationRefused(f"'{item}' is not DOCUMENT=VERSION",
-                                     'write it as --doc-version "Appendix AC=1.2"')
+            raise DesignationRefused(
+                f"'{item}' is not DOCUMENT=VERSION", 'write it as --doc-version "Appendix AC=1.2"'
+            )
         out[DocId.parse(name)] = str(Version.parse(version))
     return out
 
 
 def approval_order(change: ChangeSet) -> tuple[str, str]:
-    return (change.approved_on() or (change.history[0]["date"] if change.history else ""),
-            change.id)
+    return (
+        change.approved_on() or (change.history[0]["date"] if change.history else ""),
+        change.id,
+    )
 
 
-def plan_designation(tree: Tree, version: str, effective: str, change_ids: list[str] | None,
-                     by: str | None = None, doc_versions: dict[DocId, str] | None = None,
-                     designated: str | None = None) -> Plan:
+def plan_designation(
+    tree: Tree,
+    version: str,
+    effective: str,
+    change_ids: list[str] | None,
+    by: str | None = None,
+    doc_versions: dict[DocId, str] | None = None,
+    designated: str | None = None,
+) -> Plan:
     """Work out everything a designation will write, or refuse with the reason."""
     label = Version.parse(version)
     effective_day = parse_date(effective)
@@ -108,15 +116,19 @@ def plan_designation(tree: Tree, version: str, effective: str, change_ids: list[
                 targets[doc_id] = change.documents[doc_id].version
     targets.update(doc_versions or {})
     outcomes = _outcomes(register, onto, current, touched, targets)
-    record = VersionRecord(str(label), effective_day.isoformat(),
-                           by or _default_by(changes),
-                           [{"id": c.id, "title": c.title} for c in changes],
-                           designated=designated or today())
+    record = VersionRecord(
+        str(label),
+        effective_day.isoformat(),
+        by or _default_by(changes),
+        [{"id": c.id, "title": c.title} for c in changes],
+        designated=designated or today(),
+    )
     new_register = _new_register(register, outcomes, record)
     for change in changes:
         change.state, change.implemented_in = "implemented", str(label)
-        change.history.append({"state": "implemented", "date": record.effective,
-                               "note": f"SEC {label}"})
+        change.history.append(
+            {"state": "implemented", "date": record.effective, "note": f"SEC {label}"}
+        )
     previous = dict(latest.documents) if latest else None
     return Plan(record, changes, outcomes, new_register, previous)
 
@@ -124,13 +136,18 @@ def plan_designation(tree: Tree, version: str, effective: str, change_ids: list[
 def _check_label(tree: Tree, register: Register, label: Version, effective: dt.date) -> None:
     latest = register.latest
     existing = {v.version for v in register.versions} | {
-        t.removeprefix("sec/") for t in tree.store.tags("sec/")}
+        t.removeprefix("sec/") for t in tree.store.tags("sec/")
+    }
     if str(label) in existing:
-        raise DesignationRefused(f"SEC {label} is already designated",
-                                 "designated versions never change; choose the next label")
+        raise DesignationRefused(
+            f"SEC {label} is already designated",
+            "designated versions never change; choose the next label",
+        )
     if latest and label <= latest.label:
-        raise DesignationRefused(f"SEC {label} is not after the latest version, {latest.version}",
-                                 f"choose a label greater than {latest.version}")
+        raise DesignationRefused(
+            f"SEC {label} is not after the latest version, {latest.version}",
+            f"choose a label greater than {latest.version}",
+        )
     if latest and effective < latest.effective_date:
         raise DesignationRefused(
             f"effective date {effective} is before SEC {latest.version}'s ({latest.effective})",
@@ -151,13 +168,16 @@ def _select(tree: Tree, change_ids: list[str] | None) -> list[ChangeSet]:
     else:
         changes = [c for c in load_all(tree) if c.state == "approved"]
     if not changes:
-        raise NothingToDo("there is no approved change set to designate",
-                          "approve one with `sectool mod advance ID approved`, or name it "
-                          "with --change")
+        raise NothingToDo(
+            "there is no approved change set to designate",
+            "approve one with `sectool mod advance ID approved`, or name it with --change",
+        )
     empty = [c.id for c in changes if not c.documents]
     if empty:
-        raise DesignationRefused(f"{', '.join(empty)} has no legal text recorded",
-                                 "record it with `sectool mod record ID` first")
+        raise DesignationRefused(
+            f"{', '.join(empty)} has no legal text recorded",
+            "record it with `sectool mod record ID` first",
+        )
     return sorted(changes, key=approval_order)
 
 
@@ -183,13 +203,17 @@ def _outcomes(register, onto, current, touched, targets) -> list[DocOutcome]:
         else:
             new_version = str(Version.parse(old_version).next_minor()) if old_version else "1.0"
         title = parse_document(new_text, doc_id).title if new_text is not None else ""
-        outcomes.append(DocOutcome(doc_id, old_text, new_text, old_version, new_version,
-                                   touched.get(doc_id, []), title))
+        outcomes.append(
+            DocOutcome(
+                doc_id, old_text, new_text, old_version, new_version, touched.get(doc_id, []), title
+            )
+        )
     return outcomes
 
 
-def _new_register(register: Register, outcomes: list[DocOutcome],
-                  record: VersionRecord) -> Register:
+def _new_register(
+    register: Register, outcomes: list[DocOutcome], record: VersionRecord
+) -> Register:
     entries = {e.doc_id: e for e in register.documents}
     for doc in outcomes:
         if doc.new_text is None:
@@ -201,9 +225,15 @@ def _new_register(register: Register, outcomes: list[DocOutcome],
     return Register(ordered, register.versions + [record])
 
 
-def designate(tree: Tree, version: str, effective: str, change_ids: list[str] | None = None,
-              by: str | None = None, doc_versions: dict[DocId, str] | None = None,
-              dry_run: bool = False) -> Plan:
+def designate(
+    tree: Tree,
+    version: str,
+    effective: str,
+    change_ids: list[str] | None = None,
+    by: str | None = None,
+    doc_versions: dict[DocId, str] | None = None,
+    dry_run: bool = False,
+) -> Plan:
     """Designate a version: all of it, or (on any failure) nothing."""
     if dry_run:
         return plan_designation(tree, version, effective, change_ids, by, doc_versions)
@@ -211,10 +241,14 @@ def designate(tree: Tree, version: str, effective: str, change_ids: list[str] | 
         tree.reload()  # another designation may have finished while we waited
         ensure_clean(tree, [*FOLDERS, REGISTER, CHANGELOG], f"cannot designate SEC {version}")
         plan = plan_designation(tree, version, effective, change_ids, by, doc_versions)
-        message = (f"Designate SEC {plan.record.version} (effective {plan.record.effective})"
-                   + (": " + ", ".join(c["id"] for c in plan.record.changes)))
-        tree.store.transaction(plan.files(tree), message,
-                               tag=(plan.record.tag, tag_message(plan.record, plan.previous)))
+        message = f"Designate SEC {plan.record.version} (effective {plan.record.effective})" + (
+            ": " + ", ".join(c["id"] for c in plan.record.changes)
+        )
+        tree.store.transaction(
+            plan.files(tree),
+            message,
+            tag=(plan.record.tag, tag_message(plan.record, plan.previous)),
+        )
     tree.reload()
     return plan
 

@@ -18,7 +18,13 @@ from sectool.document import Block, Document
 EQUAL, INSERT, DELETE = "equal", "insert", "delete"
 # Operations on blocks, as reported: the same words the JSON uses.
 SAME, INSERTED, DELETED, CHANGED, MOVED_FROM, MOVED_TO = (
-    "same", "inserted", "deleted", "changed", "moved-from", "moved-to")
+    "same",
+    "inserted",
+    "deleted",
+    "changed",
+    "moved-from",
+    "moved-to",
+)
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _MOVE_MIN_CHARS = 24
@@ -141,8 +147,14 @@ def diff_sequences(old: list[str], new: list[str], semantic: bool = False) -> li
     (a, b), _ = _encode([old, new])
     fast = _fast()
     if fast is not None:
-        ops = fast.diff(a, b, timelimit=0, checklines=False,
-                        cleanup="Semantic" if semantic else "No", counts_only=True)
+        ops = fast.diff(
+            a,
+            b,
+            timelimit=0,
+            checklines=False,
+            cleanup="Semantic" if semantic else "No",
+            counts_only=True,
+        )
         return [(_FAST_OPS[op], count) for op, count in ops]
     engine = _engine()
     diffs = engine.diff_main(a, b, False)
@@ -165,14 +177,14 @@ def word_diff(old: str, new: str) -> list[Segment]:
     i = j = 0
     for op, count in diff_sequences(old_tokens, new_tokens, semantic=True):
         if op == EQUAL:
-            text = "".join(old_tokens[i:i + count])
+            text = "".join(old_tokens[i : i + count])
             i += count
             j += count
         elif op == DELETE:
-            text = "".join(old_tokens[i:i + count])
+            text = "".join(old_tokens[i : i + count])
             i += count
         else:
-            text = "".join(new_tokens[j:j + count])
+            text = "".join(new_tokens[j : j + count])
             j += count
         if out and out[-1].op == op:
             out[-1].text += text
@@ -206,10 +218,10 @@ def compare_documents(old: Document | None, new: Document | None) -> DocumentDif
             i += count
             j += count
         elif op == DELETE:
-            pending_old += old_blocks[i:i + count]
+            pending_old += old_blocks[i : i + count]
             i += count
         else:
-            pending_new += new_blocks[j:j + count]
+            pending_new += new_blocks[j : j + count]
             j += count
     out += _pair_region(pending_old, pending_new)
     _find_moves(out)
@@ -219,10 +231,12 @@ def compare_documents(old: Document | None, new: Document | None) -> DocumentDif
 def _pair_region(old: list[Block], new: list[Block]) -> list[BlockDiff]:
     """Within a region of differences, pair blocks by clause and compare them word by word."""
     if not old or not new:
-        return [BlockDiff(DELETED, b, None) for b in old] + [BlockDiff(INSERTED, None, b)
-                                                            for b in new]
-    matcher = difflib.SequenceMatcher(None, [_key(b) for b in old], [_key(b) for b in new],
-                                      autojunk=False)
+        return [BlockDiff(DELETED, b, None) for b in old] + [
+            BlockDiff(INSERTED, None, b) for b in new
+        ]
+    matcher = difflib.SequenceMatcher(
+        None, [_key(b) for b in old], [_key(b) for b in new], autojunk=False
+    )
     out: list[BlockDiff] = []
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":

@@ -98,8 +98,17 @@ def _roman(s: str) -> int | None:
 
 def _to_roman(n: int) -> str:
     out = ""
-    for v, sym in ((100, "c"), (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"),
-                   (5, "v"), (4, "iv"), (1, "i")):
+    for v, sym in (
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ):
         while n >= v:
             out += sym
             n -= v
@@ -145,8 +154,11 @@ def split_blocks(text: str, kind: Kind) -> list[tuple[int, str]]:
         return []
     # a block starts where a run of blank lines ends, or at a marker line inside a paragraph
     cuts = {0, len(text)}
-    cuts.update(m.end() for m in _BLANK_RUN.finditer(text, 0, content_end + 1)
-                if m.start() > 0 and m.end() < content_end)
+    cuts.update(
+        m.end()
+        for m in _BLANK_RUN.finditer(text, 0, content_end + 1)
+        if m.start() > 0 and m.end() < content_end
+    )
     cuts.update(m.end() for m in _MARKER_LINE[kind is Kind.SECTION].finditer(text, 0, content_end))
     cuts = sorted(cuts)
     blocks: list[tuple[int, str]] = []
@@ -172,8 +184,11 @@ class _Parser:
         self.anchor_level = PARAGRAPH_LEVEL
         self.subs: list[tuple[str, str, str, int]] = []  # (style, token, clause, level)
         self.current: str | None = None
-        number = (rf"{doc_id.key}\d+[A-Z]?(?:\.\d+[A-Z]?)+" if doc_id.kind is Kind.SECTION
-                  else _BARE_PARAGRAPH)
+        number = (
+            rf"{doc_id.key}\d+[A-Z]?(?:\.\d+[A-Z]?)+"
+            if doc_id.kind is Kind.SECTION
+            else _BARE_PARAGRAPH
+        )
         self.paragraph_re = re.compile(rf"({number})(?:[ \t]|$)")
 
     def fail(self, message: str, line: int, hint: str, clause: str | None = None):
@@ -183,7 +198,9 @@ class _Parser:
         if clause in self.index:
             self.fail(
                 f"duplicate clause {clause} (first at line {self.lines[clause]})",
-                line, "renumber one of them, or insert with a letter suffix (N4A)", clause,
+                line,
+                "renumber one of them, or insert with a letter suffix (N4A)",
+                clause,
             )
         self.index[clause] = position
         self.lines[clause] = line
@@ -192,8 +209,12 @@ class _Parser:
     def order(self, parent: str, comps: tuple, clause: str, line: int) -> None:
         prev = self.last_child.get(parent)
         if prev is not None and comps[-1] <= prev:
-            self.fail(f"clause {clause} is out of order", line,
-                      "clauses must be numbered in ascending order", clause)
+            self.fail(
+                f"clause {clause} is out of order",
+                line,
+                "clauses must be numbered in ascending order",
+                clause,
+            )
         self.last_child[parent] = comps[-1]
 
 
@@ -222,11 +243,17 @@ def parse_document(text: str, doc_id: DocId, path: str | None = None) -> Documen
     first_line, first_raw = raw_blocks[0]
     m = TITLE.fullmatch(first_raw.splitlines()[0].rstrip("\r\n"))
     if first_line != 1 or not m:
-        p.fail("the first line is not the document's title", 1,
-               f"start the file with: # {doc_id}: Title")
+        p.fail(
+            "the first line is not the document's title",
+            1,
+            f"start the file with: # {doc_id}: Title",
+        )
     if (m.group(1).lower(), m.group(2)) != (doc_id.kind.value, doc_id.key):
-        p.fail(f"the title names {m.group(1)} {m.group(2)}, but this file is {doc_id}", 1,
-               f"rename the file or change the title to: # {doc_id}: {m.group(3)}")
+        p.fail(
+            f"the title names {m.group(1)} {m.group(2)}, but this file is {doc_id}",
+            1,
+            f"rename the file or change the title to: # {doc_id}: {m.group(3)}",
+        )
     blocks = [Block(first_raw, 1, "title", None, TITLE_LEVEL, m.group(3).strip())]
     for line, raw in raw_blocks[1:]:
         blocks.append(_classify(p, raw, line, len(blocks)))
@@ -258,8 +285,12 @@ def _heading(p: _Parser, raw: str, line: int, position: int, number: str, title:
     comps = _components(number)
     p.register(number, position, line)
     if p.heading is not None and comps <= p.heading[1]:
-        p.fail(f"heading {number} is out of order (it follows {p.heading[0]})", line,
-               "sub-section headings must be numbered in ascending order", number)
+        p.fail(
+            f"heading {number} is out of order (it follows {p.heading[0]})",
+            line,
+            "sub-section headings must be numbered in ascending order",
+            number,
+        )
     p.heading = (number, comps)
     p.paragraphs = {comps: number}
     p.anchor, p.subs = None, []
@@ -275,8 +306,12 @@ def _paragraph(p: _Parser, raw: str, line: int, position: int, number: str) -> B
         parent = p.paragraphs.get(parent_comps)
     if parent is None:
         if p.heading is not None:
-            p.fail(f"clause {number} is not under its heading (it follows {p.heading[0]})", line,
-                   "move it under its sub-section heading, or fix its number", number)
+            p.fail(
+                f"clause {number} is not under its heading (it follows {p.heading[0]})",
+                line,
+                "move it under its sub-section heading, or fix its number",
+                number,
+            )
         parent = ""
     p.register(number, position, line)
     p.order(parent, comps, number, line)
@@ -288,8 +323,11 @@ def _paragraph(p: _Parser, raw: str, line: int, position: int, number: str) -> B
 
 def _subparagraph(p: _Parser, raw: str, line: int, position: int, token: str) -> Block:
     if p.anchor is None:
-        p.fail(f"sub-paragraph ({token}) has no numbered paragraph above it", line,
-               "put it below the paragraph it belongs to")
+        p.fail(
+            f"sub-paragraph ({token}) has no numbered paragraph above it",
+            line,
+            "put it below the paragraph it belongs to",
+        )
     for depth in range(len(p.subs) - 1, -1, -1):
         style, prev, _, level = p.subs[depth]
         if _is_next(style, prev, token):
@@ -299,9 +337,12 @@ def _subparagraph(p: _Parser, raw: str, line: int, position: int, token: str) ->
     style = _FIRST.get(token)
     if style is None or any(s == style for s, *_ in p.subs):
         where = p.subs[-1][2] if p.subs else p.anchor
-        p.fail(f"sub-paragraph ({token}) is out of order after {where}", line,
-               "number sub-paragraphs (a), (b), ... then (i), (ii), ... then (A), (B), ...",
-               where)
+        p.fail(
+            f"sub-paragraph ({token}) is out of order after {where}",
+            line,
+            "number sub-paragraphs (a), (b), ... then (i), (ii), ... then (A), (B), ...",
+            where,
+        )
     parent = p.subs[-1][2] if p.subs else p.anchor
     level = (p.subs[-1][3] if p.subs else p.anchor_level) + 1
     return _push_sub(p, raw, line, position, style, token, parent, level)

@@ -34,8 +34,13 @@ class HistoryEntry:
     document_version: str | None
 
     def as_json(self) -> dict:
-        return {"version": self.version, "effective": self.effective, "changes": self.changes,
-                "what": self.what, "document_version": self.document_version}
+        return {
+            "version": self.version,
+            "effective": self.effective,
+            "changes": self.changes,
+            "what": self.what,
+            "document_version": self.document_version,
+        }
 
 
 def history(tree: Tree, ref: ClauseRef) -> tuple[str, list[HistoryEntry]]:
@@ -57,10 +62,20 @@ def history(tree: Tree, ref: ClauseRef) -> tuple[str, list[HistoryEntry]]:
         if text != previous:
             what = "added" if previous is None else "removed" if text is None else "changed"
             doc_key = str(entry.doc_id) if entry else None
-            changes = [c for c in record.changes
-                       if doc_key is None or _touches(tree, record, c["id"], doc_key)]
-            entries.append(HistoryEntry(record.version, record.effective, changes, what,
-                                        entry.version if entry else None))
+            changes = [
+                c
+                for c in record.changes
+                if doc_key is None or _touches(tree, record, c["id"], doc_key)
+            ]
+            entries.append(
+                HistoryEntry(
+                    record.version,
+                    record.effective,
+                    changes,
+                    what,
+                    entry.version if entry else None,
+                )
+            )
         previous = text
     if not entries:
         tree.snapshot().resolve(ref)  # raises the usual unknown-reference error
@@ -82,9 +97,15 @@ def verify(tree: Tree) -> list[Finding]:
     tags = tree.store.tags("sec/")
     known = {r.tag for r in register.versions}
     for name in sorted(set(tags) - known):
-        findings.append(Finding("history.unknown-tag", "error",
-                                f"tag {name} names a version the register does not record",
-                                "a designation tag was made by hand; remove it", path=REGISTER))
+        findings.append(
+            Finding(
+                "history.unknown-tag",
+                "error",
+                f"tag {name} names a version the register does not record",
+                "a designation tag was made by hand; remove it",
+                path=REGISTER,
+            )
+        )
     for record in register.ordered():
         findings += _verify_version(tree, record, tags)
     latest = register.latest
@@ -97,68 +118,118 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
     tag = tags.get(record.tag)
     where = {"path": REGISTER}
     if tag is None:
-        return [Finding("history.missing-tag", "error",
-                        f"SEC {record.version} has no tag {record.tag}",
-                        "the tag was deleted; restore it from a clone or backup", **where)]
+        return [
+            Finding(
+                "history.missing-tag",
+                "error",
+                f"SEC {record.version} has no tag {record.tag}",
+                "the tag was deleted; restore it from a clone or backup",
+                **where,
+            )
+        ]
     out = []
     if tag.object == tag.commit:
-        out.append(Finding("history.lightweight-tag", "error",
-                           f"{record.tag} is not an annotated designation tag",
-                           "the tag was replaced by hand; restore the original", **where))
+        out.append(
+            Finding(
+                "history.lightweight-tag",
+                "error",
+                f"{record.tag} is not an annotated designation tag",
+                "the tag was replaced by hand; restore the original",
+                **where,
+            )
+        )
     tagged = record_from_tag(tag.message)
     if tagged != record.as_json():
-        out.append(Finding("history.tag-record", "error",
-                           f"{record.tag}'s record does not match the register's SEC "
-                           f"{record.version}", "the tag or the register was edited", **where))
+        out.append(
+            Finding(
+                "history.tag-record",
+                "error",
+                f"{record.tag}'s record does not match the register's SEC {record.version}",
+                "the tag or the register was edited",
+                **where,
+            )
+        )
     at_tag = tree.store.read(tag.commit, REGISTER)
     theirs = Register.loads(decode(at_tag, REGISTER)) if at_tag else Register()
     latest_there = theirs.latest
     if latest_there is None or latest_there.version != record.version:
-        out.append(Finding("history.moved-tag", "error",
-                           f"{record.tag} points at a commit that is not SEC {record.version}'s "
-                           "designation", "the tag was moved; put it back on the designation "
-                           "commit", **where))
+        out.append(
+            Finding(
+                "history.moved-tag",
+                "error",
+                f"{record.tag} points at a commit that is not SEC {record.version}'s designation",
+                "the tag was moved; put it back on the designation commit",
+                **where,
+            )
+        )
         return out
     parent = tree.store.rev(tag.commit + "^")
     before = tree.store.read(parent, REGISTER) if parent else None
-    if before and record.version in {v.version for v in
-                                     Register.loads(decode(before, REGISTER)).versions}:
-        out.append(Finding("history.moved-tag", "error",
-                           f"{record.tag} points after SEC {record.version}'s designation commit",
-                           "the tag was moved; put it back on the designation commit", **where))
+    if before and record.version in {
+        v.version for v in Register.loads(decode(before, REGISTER)).versions
+    }:
+        out.append(
+            Finding(
+                "history.moved-tag",
+                "error",
+                f"{record.tag} points after SEC {record.version}'s designation commit",
+                "the tag was moved; put it back on the designation commit",
+                **where,
+            )
+        )
     out += _verify_documents(tree, record, theirs, tag.commit)
     return out
 
 
-def _verify_documents(tree: Tree, record: VersionRecord, theirs: Register,
-                      commit: str) -> list[Finding]:
+def _verify_documents(
+    tree: Tree, record: VersionRecord, theirs: Register, commit: str
+) -> list[Finding]:
     out = []
     logged = {str(e.doc_id): e.version for e in theirs.documents}
     if logged != record.documents:
-        out.append(Finding("history.document-log", "error",
-                           f"SEC {record.version}'s Document Log differs from its record",
-                           "the register was edited outside a designation", path=REGISTER))
+        out.append(
+            Finding(
+                "history.document-log",
+                "error",
+                f"SEC {record.version}'s Document Log differs from its record",
+                "the register was edited outside a designation",
+                path=REGISTER,
+            )
+        )
     # Designation parsed every document it wrote; here it is enough that each one is there.
     present = set(tree.store.ls_files(commit, "."))
     for entry in theirs.documents:
         if entry.path not in present:
-            out.append(Finding("history.missing-document", "error",
-                               f"{entry.doc_id} is missing from SEC {record.version}",
-                               "the designation commit lacks the file", path=entry.path))
+            out.append(
+                Finding(
+                    "history.missing-document",
+                    "error",
+                    f"{entry.doc_id} is missing from SEC {record.version}",
+                    "the designation commit lacks the file",
+                    path=entry.path,
+                )
+            )
     return out
 
 
 def _verify_head(tree: Tree, latest: VersionRecord) -> list[Finding]:
     folders = ("sections", "schedules", "appendices")
     changed = tree.store.changed_between(f"refs/tags/{latest.tag}", "HEAD", folders)
-    changed += [p for p in tree.store.changed_between(f"refs/tags/{latest.tag}", "HEAD",
-                                                      [REGISTER])]
+    changed += [
+        p for p in tree.store.changed_between(f"refs/tags/{latest.tag}", "HEAD", [REGISTER])
+    ]
     out = []
     for path in changed:
         doc = DocId.from_path(path)
         what = str(doc) if doc else path
-        out.append(Finding("history.edited-outside-designation", "error",
-                           f"{what} was committed with changes since SEC {latest.version} "
-                           "without a designation",
-                           "revert the commit, and record the edit as a change set", path=path))
+        out.append(
+            Finding(
+                "history.edited-outside-designation",
+                "error",
+                f"{what} was committed with changes since SEC {latest.version} "
+                "without a designation",
+                "revert the commit, and record the edit as a change set",
+                path=path,
+            )
+        )
     return out

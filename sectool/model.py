@@ -89,9 +89,7 @@ class DocId:
         m = re.fullmatch(r"(sections|schedules|appendices)/([A-Za-z0-9]+)\.md", path)
         if not m:
             return None
-        kind = {"sections": Kind.SECTION, "schedules": Kind.SCHEDULE}.get(
-            m.group(1), Kind.APPENDIX
-        )
+        kind = {"sections": Kind.SECTION, "schedules": Kind.SCHEDULE}.get(m.group(1), Kind.APPENDIX)
         try:
             return cls(kind, m.group(2))
         except BadReference:
@@ -236,6 +234,12 @@ class Finding:
     clause: str | None = None
 
     def as_json(self) -> dict:
-        return {"rule": self.rule, "severity": self.severity, "path": self.path,
-                "line": self.line, "clause": self.clause, "message": self.message,
-                "hint": self.hint}
+        return {
+            "rule": self.rule,
+            "severity": self.severity,
+            "path": self.path,
+            "line": self.line,
+            "clause": self.clause,
+            "message": self.message,
+            "hint": self.hint,
+        }

@@ -30,19 +30,31 @@ def redline_docx(redline: Redline, doc: DocRedline) -> bytes:
     from sectool.render.docx import DocxBuilder, add_block, end_marker
 
     builder = DocxBuilder(redline.date, f"{doc.name}: tracked changes")
-    changes = "\n".join(f"{c['id']}: {c.get('title', '')} (effective {c['date']})"
-                        for c in doc.changes) or "none"
-    builder.cover(f"Tracked changes: {doc.doc_id}", [
-        ("Document", doc.name),
-        ("From", f"{redline.from_label}, document version {doc.from_version or 'none'}"
-                 + (f", effective {redline.from_effective}" if redline.from_effective else "")),
-        ("To", f"{redline.to_label}, document version {doc.to_version or 'removed'}"
-               + (f", effective {redline.to_effective}" if redline.to_effective else "")),
-        ("Change sets", changes),
-        ("Made by", f"sectool {__version__}"),
-    ], "Every insertion and deletion below is a Word revision, attributed to the change set "
-       "that made it and dated by the effective date of its version. Accepting all changes "
-       "gives the text of the later version; rejecting all gives the earlier one.")
+    changes = (
+        "\n".join(f"{c['id']}: {c.get('title', '')} (effective {c['date']})" for c in doc.changes)
+        or "none"
+    )
+    builder.cover(
+        f"Tracked changes: {doc.doc_id}",
+        [
+            ("Document", doc.name),
+            (
+                "From",
+                f"{redline.from_label}, document version {doc.from_version or 'none'}"
+                + (f", effective {redline.from_effective}" if redline.from_effective else ""),
+            ),
+            (
+                "To",
+                f"{redline.to_label}, document version {doc.to_version or 'removed'}"
+                + (f", effective {redline.to_effective}" if redline.to_effective else ""),
+            ),
+            ("Change sets", changes),
+            ("Made by", f"sectool {__version__}"),
+        ],
+        "Every insertion and deletion below is a Word revision, attributed to the change set "
+        "that made it and dated by the effective date of its version. Accepting all changes "
+        "gives the text of the later version; rejecting all gives the earlier one.",
+    )
     for item in doc.diff.blocks:
         add_block(builder, item)
     end_marker(builder, str(doc.doc_id))
@@ -53,8 +65,9 @@ def docx_name(redline: Redline, doc: DocRedline) -> str:
     return f"{slug(str(doc.doc_id))}_{slug(redline.from_label)}_{slug(redline.to_label)}.docx"
 
 
-def write_diff(redline: Redline, fmt: str, output: Path | None,
-               one_file: bool) -> tuple[str | None, list[Path]]:
+def write_diff(
+    redline: Redline, fmt: str, output: Path | None, one_file: bool
+) -> tuple[str | None, list[Path]]:
     """Render; return text for stdout (or None) and the files written."""
     if fmt == "docx":
         return None, _write_docx(redline, output, one_file)
@@ -86,9 +99,17 @@ def redline_lines(redline: Redline):
         lines.append([Run("no document changed", "meta")])
     for doc in redline.documents:
         lines.append([Run("")])
-        lines += redline_runs(f"{doc.name} ({doc.from_version or 'new'} -> "
-                              f"{doc.to_version or 'removed'})", doc.diff, doc.shown_changes())
+        lines += redline_runs(
+            f"{doc.name} ({doc.from_version or 'new'} -> {doc.to_version or 'removed'})",
+            doc.diff,
+            doc.shown_changes(),
+        )
     return lines
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all (through a temporary file beside it)."""
+    _write(path, data)
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -105,15 +126,20 @@ def _write_docx(redline: Redline, output: Path | None, one_file: bool) -> list[P
     if not docs:
         return []
     single = one_file and len(docs) == 1
-    if single and (output is None or not output.is_dir()) and \
-            (output is None or output.suffix.lower() == ".docx"):
+    if (
+        single
+        and (output is None or not output.is_dir())
+        and (output is None or output.suffix.lower() == ".docx")
+    ):
         path = output or Path(docx_name(redline, docs[0]))
         _write(path, redline_docx(redline, docs[0]))
         return [path]
     folder = output or Path(f"redline_{slug(redline.from_label)}_{slug(redline.to_label)}")
     if folder.exists() and not folder.is_dir():
-        raise OutputError(f"{folder} is a file, and several documents changed",
-                          "give a folder with -o DIR, or name one document")
+        raise OutputError(
+            f"{folder} is a file, and several documents changed",
+            "give a folder with -o DIR, or name one document",
+        )
     written = []
     for doc in docs:
         path = folder / docx_name(redline, doc)
@@ -131,8 +157,11 @@ def export(snapshot: Snapshot, doc_ids: list, fmt: str, whole_code: bool) -> byt
     entries = [snapshot.register.entry(d) for d in doc_ids]
     documents = [(f"{e.doc_id}: {e.title}", snapshot.document(e.doc_id)) for e in entries]
     label = f"SEC {snapshot.label}" if snapshot.record else "the working tree"
-    title = f"Smart Energy Code, {label}" if whole_code else \
-        (documents[0][0] if len(documents) == 1 else f"Smart Energy Code, {label} (extract)")
+    title = (
+        f"Smart Energy Code, {label}"
+        if whole_code
+        else (documents[0][0] if len(documents) == 1 else f"Smart Energy Code, {label} (extract)")
+    )
     log = [(str(e.doc_id), e.title, e.version) for e in entries]
     if fmt == "md":
         return "\n".join(str(d).rstrip("\n") + "\n" for _, d in documents).encode("utf-8")
@@ -153,15 +182,18 @@ def _export_docx(snapshot, title, documents, log, with_front) -> bytes:
     if with_front:
         effective = f", effective {date}" if snapshot.record else ""
         builder.text_paragraph("Title", title)
-        builder.text_paragraph("SEC Cover", f"Consolidated copy{effective}. Made by sectool "
-                                            f"{__version__}.")
+        builder.text_paragraph(
+            "SEC Cover", f"Consolidated copy{effective}. Made by sectool {__version__}."
+        )
         builder.text_paragraph("Heading 1", "Contents")
         for name, _ in documents:
             builder.text_paragraph("SEC Text", name)
         builder.text_paragraph("Heading 1", "Document Log")
-        builder.cover("", [("Document", "Title / version")] +
-                      [(a, f"{b}, version {c}") for a, b, c in log],
-                      f"{len(log)} documents.")
+        builder.cover(
+            "",
+            [("Document", "Title / version")] + [(a, f"{b}, version {c}") for a, b, c in log],
+            f"{len(log)} documents.",
+        )
     for n, (name, document) in enumerate(documents):
         if n:
             builder.page_break()

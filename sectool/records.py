@@ -34,8 +34,9 @@ def document_lines(record: VersionRecord, previous: dict[str, str] | None) -> li
 def changelog_entry(record: VersionRecord, previous: dict[str, str] | None) -> str:
     """The Markdown entry for one version."""
     out = [f"## SEC {record.version} (effective {record.effective})", ""]
-    out.append(f"Designated by {record.by}" + (f" on {record.designated}." if record.designated
-                                               else "."))
+    out.append(
+        f"Designated by {record.by}" + (f" on {record.designated}." if record.designated else ".")
+    )
     out.append("")
     if record.changes:
         out.append("Change sets:")
@@ -66,7 +67,7 @@ def record_from_tag(message: str) -> dict | None:
     for line in message.splitlines():
         if line.startswith(RECORD_MARK):
             try:
-                return json.loads(line[len(RECORD_MARK):])
+                return json.loads(line[len(RECORD_MARK) :])
             except ValueError:
                 return None
     return None

@@ -49,9 +49,15 @@ class DocRedline:
         """The changes to list: all of them, or those in the clauses asked for."""
         if not self.clauses:
             return self.diff.changes
-        return [c for c in self.diff.changes if c.clause and any(
-            c.clause == k or c.clause.startswith(k + ".") or c.clause.startswith(k + "(")
-            for k in self.clauses)]
+        return [
+            c
+            for c in self.diff.changes
+            if c.clause
+            and any(
+                c.clause == k or c.clause.startswith(k + ".") or c.clause.startswith(k + "(")
+                for k in self.clauses
+            )
+        ]
 
     @property
     def name(self) -> str:
@@ -72,13 +78,20 @@ class Redline:
         from sectool.changes.show import clause_json
 
         return {
-            "from": self.from_label, "to": self.to_label,
-            "from_effective": self.from_effective, "to_effective": self.to_effective,
+            "from": self.from_label,
+            "to": self.to_label,
+            "from_effective": self.from_effective,
+            "to_effective": self.to_effective,
             "changes": self.changes,
             "documents": [
-                {"id": str(d.doc_id), "title": d.title, "from_version": d.from_version,
-                 "to_version": d.to_version, "changes": d.changes,
-                 "clauses": [_json_clause(clause_json(item)) for item in d.shown_changes()]}
+                {
+                    "id": str(d.doc_id),
+                    "title": d.title,
+                    "from_version": d.from_version,
+                    "to_version": d.to_version,
+                    "changes": d.changes,
+                    "clauses": [_json_clause(clause_json(item)) for item in d.shown_changes()],
+                }
                 for d in self.documents
             ],
         }
@@ -96,9 +109,14 @@ def _label(snapshot: Snapshot) -> str:
     return "working tree" if snapshot.record is None else f"SEC {snapshot.label}"
 
 
-def build_redline(tree: Tree, from_spec: str, to_spec: str, refs: list[str] | None = None,
-                  with_ids: list[str] | None = None,
-                  progress: Callable[[int, int], None] | None = None) -> Redline:
+def build_redline(
+    tree: Tree,
+    from_spec: str,
+    to_spec: str,
+    refs: list[str] | None = None,
+    with_ids: list[str] | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Redline:
     """Compare the code at ``from_spec`` with ``to_spec`` (plus ``with_ids``)."""
     old = tree.snapshot(from_spec)
     new = tree.snapshot(to_spec)
@@ -112,8 +130,11 @@ def build_redline(tree: Tree, from_spec: str, to_spec: str, refs: list[str] | No
     if not refs:  # between two versions, git already knows which files are equal
         old_ids, new_ids = old.blob_ids(), new.blob_ids()
         if old_ids is not None and new_ids is not None:
-            docs = {d: c for d, c in docs.items() if d in final_texts
-                    or old_ids.get(d.path) != new_ids.get(d.path)}
+            docs = {
+                d: c
+                for d, c in docs.items()
+                if d in final_texts or old_ids.get(d.path) != new_ids.get(d.path)
+            }
         for snapshot in (old, new):
             snapshot.prefetch([d.path for d in docs])
     documents = []
@@ -124,21 +145,31 @@ def build_redline(tree: Tree, from_spec: str, to_spec: str, refs: list[str] | No
         if item is not None:
             item.clauses = clauses
             documents.append(item)
-    changes = list({(s.author.id): {"id": s.author.id, "title": s.title, "date": s.author.date}
-                    for s in steps}.values())
+    changes = list(
+        {
+            (s.author.id): {"id": s.author.id, "title": s.title, "date": s.author.date}
+            for s in steps
+        }.values()
+    )
     to_label = _label(new) + (" with " + ", ".join(with_ids) if with_ids else "")
-    return Redline(_label(old), to_label,
-                   old.record.effective if old.record else None,
-                   new.record.effective if new.record else None,
-                   documents, changes, _date(new))
+    return Redline(
+        _label(old),
+        to_label,
+        old.record.effective if old.record else None,
+        new.record.effective if new.record else None,
+        documents,
+        changes,
+        _date(new),
+    )
 
 
 def _date(snapshot: Snapshot) -> str:
     return snapshot.record.effective if snapshot.record else dt.date.today().isoformat()
 
 
-def _documents(old: Snapshot, new: Snapshot, extra: dict,
-               refs: list[str] | None) -> dict[DocId, list[str] | None]:
+def _documents(
+    old: Snapshot, new: Snapshot, extra: dict, refs: list[str] | None
+) -> dict[DocId, list[str] | None]:
     """The documents to compare, each with the clauses asked for (None: all of it)."""
     if refs:
         out: dict[DocId, list[str] | None] = {}
@@ -161,11 +192,15 @@ def _parse(doc_id: DocId, text: str | None) -> Document | None:
     return parse_document(text, doc_id) if text is not None else None
 
 
-def _doc_redline(old: Snapshot, new: Snapshot, doc_id: DocId, steps: list[Step],
-                 final_texts: dict, asked: bool) -> DocRedline | None:
+def _doc_redline(
+    old: Snapshot, new: Snapshot, doc_id: DocId, steps: list[Step], final_texts: dict, asked: bool
+) -> DocRedline | None:
     old_text = old.text(doc_id.path) if old.register.entry(doc_id) or old.rev is None else None
-    new_text = final_texts[doc_id] if doc_id in final_texts else (
-        new.text(doc_id.path) if new.register.entry(doc_id) or new.rev is None else None)
+    new_text = (
+        final_texts[doc_id]
+        if doc_id in final_texts
+        else (new.text(doc_id.path) if new.register.entry(doc_id) or new.rev is None else None)
+    )
     if old_text == new_text and not asked:
         return None
     stations: list[tuple[str | None, Author]] = []
@@ -183,8 +218,10 @@ def _doc_redline(old: Snapshot, new: Snapshot, doc_id: DocId, steps: list[Step],
     old_doc, new_doc = _parse(doc_id, old_text), _parse(doc_id, new_text)
     diff = compare_documents(old_doc, new_doc)
     # Intermediate versions are parsed only when several steps touched the document.
-    chain = [(new_doc if n == len(stations) - 1 or len(stations) == 1 else _parse(doc_id, text),
-              author) for n, (text, author) in enumerate(stations)]
+    chain = [
+        (new_doc if n == len(stations) - 1 or len(stations) == 1 else _parse(doc_id, text), author)
+        for n, (text, author) in enumerate(stations)
+    ]
     attribute(diff, chain)
     old_entry, new_entry = old.register.entry(doc_id), new.register.entry(doc_id)
     title = (new_doc or old_doc).title if (new_doc or old_doc) else str(doc_id)
@@ -192,12 +229,19 @@ def _doc_redline(old: Snapshot, new: Snapshot, doc_id: DocId, steps: list[Step],
     titles = {s.author.id: s.title for s in steps}
     for t in touched:
         t["title"] = titles.get(t["id"], "")
-    return DocRedline(doc_id, title, old_entry.version if old_entry and old_text else None,
-                      new_entry.version if new_entry and new_text else None, diff, touched)
+    return DocRedline(
+        doc_id,
+        title,
+        old_entry.version if old_entry and old_text else None,
+        new_entry.version if new_entry and new_text else None,
+        diff,
+        touched,
+    )
 
 
-def _steps(tree: Tree, old: Snapshot, new: Snapshot,
-           wanted: set[DocId] | None = None) -> list[Step]:
+def _steps(
+    tree: Tree, old: Snapshot, new: Snapshot, wanted: set[DocId] | None = None
+) -> list[Step]:
     """The designation steps from ``old`` to ``new``, one per change set where possible.
 
     With ``wanted``, only change sets that touch those documents are replayed.
@@ -205,8 +249,11 @@ def _steps(tree: Tree, old: Snapshot, new: Snapshot,
     if old.record is None:
         return []
     register = tree.register
-    records = [r for r in register.ordered() if r.label > old.record.label
-               and (new.record is None or r.label <= new.record.label)]
+    records = [
+        r
+        for r in register.ordered()
+        if r.label > old.record.label and (new.record is None or r.label <= new.record.label)
+    ]
     if new.record is not None and new.record.label < old.record.label:
         return []  # a comparison backwards in time: attributed to TO as a whole
     steps: list[Step] = []
@@ -226,8 +273,14 @@ def _steps(tree: Tree, old: Snapshot, new: Snapshot,
     return steps
 
 
-def _replay(tree: Tree, previous: Snapshot, snapshot: Snapshot, record: VersionRecord,
-            wanted: set[DocId] | None = None, shared: set[DocId] | None = None) -> list[Step]:
+def _replay(
+    tree: Tree,
+    previous: Snapshot,
+    snapshot: Snapshot,
+    record: VersionRecord,
+    wanted: set[DocId] | None = None,
+    shared: set[DocId] | None = None,
+) -> list[Step]:
     """One step per change set of a version; texts only for the ``shared`` documents."""
     from sectool.designate import approval_order
 
@@ -247,8 +300,14 @@ def _replay(tree: Tree, previous: Snapshot, snapshot: Snapshot, record: VersionR
                 raise MergeConflict("replay failed", "")
             step_texts = {d: r.text for d, r in results.items()}
             current.update(step_texts)
-            steps.append(Step(Author(change.id, record.effective), change.title, step_texts,
-                              set(change.documents)))
+            steps.append(
+                Step(
+                    Author(change.id, record.effective),
+                    change.title,
+                    step_texts,
+                    set(change.documents),
+                )
+            )
     except SectoolError:
         ids = ", ".join(c["id"] for c in record.changes) or f"SEC {record.version}"
         texts = {e.doc_id: snapshot.text(e.path) for e in snapshot.entries}
@@ -271,7 +330,8 @@ def _with_steps(tree: Tree, new: Snapshot, ids: list[str], date: str):
             raise MergeConflict(
                 f"{change_id} does not apply on {_label(new)} with the change sets before it: "
                 f"{', '.join(failed)}",
-                f"rebase it (`sectool mod rebase {change_id}`) or leave it out")
+                f"rebase it (`sectool mod rebase {change_id}`) or leave it out",
+            )
         step_texts = {d: r.text for d, r in results.items()}
         current.update(step_texts)
         steps.append(Step(Author(change.id, date), change.title, step_texts))

@@ -98,9 +98,20 @@ def _more(pos: int, document: Document, block, taken: list) -> list[Reference]:
     while (m := _MORE.match(block.text, pos)) is not None:
         clause = m.group("clause")
         line = block.line + block.text.count("\n", 0, m.start())
-        out.append(Reference(document.doc_id, line, block.clause,
-                             DocId(Kind.SECTION, clause[0]), clause, None, None, clause,
-                             m.start("clause"), m.end()))
+        out.append(
+            Reference(
+                document.doc_id,
+                line,
+                block.clause,
+                DocId(Kind.SECTION, clause[0]),
+                clause,
+                None,
+                None,
+                clause,
+                m.start("clause"),
+                m.end(),
+            )
+        )
         taken.append((m.start(), m.end()))
         pos = m.end()
     return out
@@ -125,8 +136,18 @@ def _reference(m: re.Match, document: Document, block) -> Reference | None:
         if document.doc_id.kind is Kind.SECTION:
             return None
         target, clause = document.doc_id, g["p_clause"]
-    return Reference(document.doc_id, line, block.clause, target, clause, end, heading,
-                     m.group(0), m.start(), m.end())
+    return Reference(
+        document.doc_id,
+        line,
+        block.clause,
+        target,
+        clause,
+        end,
+        heading,
+        m.group(0),
+        m.start(),
+        m.end(),
+    )
 
 
 def reference_spans(text: str) -> list[tuple[int, int]]:

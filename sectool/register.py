@@ -131,9 +131,14 @@ class Register:
                 for d in data["documents"]
             ]
             versions = [
-                VersionRecord(v["version"], v["effective"], v.get("by", ""),
-                              list(v.get("changes", [])), dict(v.get("documents", {})),
-                              v.get("designated", ""))
+                VersionRecord(
+                    v["version"],
+                    v["effective"],
+                    v.get("by", ""),
+                    list(v.get("changes", [])),
+                    dict(v.get("documents", {})),
+                    v.get("designated", ""),
+                )
                 for v in data["versions"]
             ]
         except (ValueError, KeyError, TypeError) as exc:

@@ -57,13 +57,19 @@ def create_tree(dest: Path, sample: bool) -> tuple[Path, Register]:
     if not sample:
         return create_tree_with(dest, {}, None)
     meta = json.loads((sample_root() / "sample.json").read_text(encoding="utf-8"))
-    record = VersionRecord(meta["version"], meta["effective"], meta["by"],
-                           documents=dict(meta["documents"]), designated=meta["effective"])
+    record = VersionRecord(
+        meta["version"],
+        meta["effective"],
+        meta["by"],
+        documents=dict(meta["documents"]),
+        designated=meta["effective"],
+    )
     return create_tree_with(dest, sample_documents(), record, "(the bundled sample)")
 
 
-def create_tree_with(dest: Path, files: dict[str, str], record: VersionRecord | None,
-                     note: str = "") -> tuple[Path, Register]:
+def create_tree_with(
+    dest: Path, files: dict[str, str], record: VersionRecord | None, note: str = ""
+) -> tuple[Path, Register]:
     """A new tree holding ``files`` (documents and change sets), designated as ``record``.
 
     ``record.documents`` gives each document's version. Built in a staging folder next to
@@ -71,8 +77,10 @@ def create_tree_with(dest: Path, files: dict[str, str], record: VersionRecord | 
     """
     dest = Path(dest).absolute()
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
-        raise TreeExists(f"{dest} already exists and is not empty",
-                         "choose a new directory, or empty this one first")
+        raise TreeExists(
+            f"{dest} already exists and is not empty",
+            "choose a new directory, or empty this one first",
+        )
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sectool-init-", dir=dest.parent))
     try:
@@ -86,8 +94,9 @@ def create_tree_with(dest: Path, files: dict[str, str], record: VersionRecord | 
     return dest, register
 
 
-def _populate(root: Path, files: dict[str, str], record: VersionRecord | None,
-              note: str) -> Register:
+def _populate(
+    root: Path, files: dict[str, str], record: VersionRecord | None, note: str
+) -> Register:
     store = Store.init(root)
     for folder in FOLDERS:
         (root / folder).mkdir()

@@ -77,11 +77,15 @@ class Store:
         self._catfile: subprocess.Popen | None = None
 
     # -- running git ---------------------------------------------------------------------------
-    def git(self, *args: str, input: bytes | None = None, env: dict | None = None,
-            check: bool = True) -> str:
+    def git(
+        self, *args: str, input: bytes | None = None, env: dict | None = None, check: bool = True
+    ) -> str:
         """Run git in the tree and return its stdout; raise GitFailure with its stderr."""
         proc = subprocess.run(
-            ["git", *args], cwd=self.root, input=input, capture_output=True,
+            ["git", *args],
+            cwd=self.root,
+            input=input,
+            capture_output=True,
             env={**self._env, **(env or {})},
         )
         if check and proc.returncode != 0:
@@ -140,8 +144,12 @@ class Store:
         if self._catfile is None or self._catfile.poll() is not None:
             self.close()
             self._catfile = subprocess.Popen(
-                ["git", "cat-file", "--batch"], cwd=self.root, stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=self._env,
+                ["git", "cat-file", "--batch"],
+                cwd=self.root,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+                env=self._env,
             )
             self._finalizer = weakref.finalize(self, _shutdown, self._catfile)
         return self._catfile
@@ -181,8 +189,7 @@ class Store:
 
     def dirty(self, paths: Iterable[str]) -> list[str]:
         """Paths among ``paths`` with staged, unstaged or untracked changes."""
-        out = self.git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--",
-                       *paths)
+        out = self.git("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *paths)
         entries = [e for e in out.split("\0") if e]
         return sorted({e[3:] for e in entries if len(e) > 3 and e[2] == " "})
 
@@ -239,8 +246,9 @@ class Store:
         self._journal.unlink()
         return "completed" if target == record["new"] else "undone"
 
-    def transaction(self, files: dict[str, bytes | None], message: str,
-                    tag: tuple[str, str] | None = None) -> str:
+    def transaction(
+        self, files: dict[str, bytes | None], message: str, tag: tuple[str, str] | None = None
+    ) -> str:
         """Commit ``files`` (None deletes) on the current branch, tag it, all or nothing.
 
         The caller holds :meth:`lock`. Returns the new commit id.
@@ -248,8 +256,10 @@ class Store:
         branch = self.branch()
         old = self.head()
         if branch is None or old is None:
-            raise GitFailure("the tree has no checked-out branch with a commit",
-                             "check out the branch that holds the SEC (git switch main)")
+            raise GitFailure(
+                "the tree has no checked-out branch with a commit",
+                "check out the branch that holds the SEC (git switch main)",
+            )
         fault_point("objects")
         new = self._write_commit(old, files, message)
         tag_object = self._write_tag(new, *tag) if tag else None
@@ -285,13 +295,15 @@ class Store:
                     name = Path(tmp) / f"blob{i}"
                     name.write_bytes(data)
                     names.append(str(name))
-                shas = self.git("hash-object", "-w", "--stdin-paths",
-                                input="\n".join(names).encode()).split()
+                shas = self.git(
+                    "hash-object", "-w", "--stdin-paths", input="\n".join(names).encode()
+                ).split()
                 pairs = zip(written, shas, strict=True)
                 entries += [f"100644 {sha}\t{path}" for (path, _), sha in pairs]
             entries += [f"0 {'0' * 40}\t{p}" for p, d in files.items() if d is None]
-            self.git("update-index", "--index-info", input=("\n".join(entries) + "\n").encode(),
-                     env=env)
+            self.git(
+                "update-index", "--index-info", input=("\n".join(entries) + "\n").encode(), env=env
+            )
             tree = self.git("write-tree", env=env).strip()
         return self.git("commit-tree", tree, "-p", parent, input=message.encode()).strip()
 
@@ -304,16 +316,31 @@ class Store:
 
     def _checkout_paths(self, commit: str, paths: list[str]) -> None:
         """Make index and working tree match ``commit`` for exactly these paths."""
-        present = set(self.git("ls-tree", "-r", "--name-only", "-z", commit, "--",
-                               *paths).split("\0")) if paths else set()
+        present = (
+            set(self.git("ls-tree", "-r", "--name-only", "-z", commit, "--", *paths).split("\0"))
+            if paths
+            else set()
+        )
         keep = [p for p in paths if p in present]
         gone = [p for p in paths if p not in present]
         if keep:
-            self.git("checkout", commit, "--pathspec-from-file=-", "--pathspec-file-nul",
-                     input="\0".join(keep).encode())
+            self.git(
+                "checkout",
+                commit,
+                "--pathspec-from-file=-",
+                "--pathspec-file-nul",
+                input="\0".join(keep).encode(),
+            )
         if gone:
-            self.git("rm", "-q", "--cached", "--ignore-unmatch", "--pathspec-from-file=-",
-                     "--pathspec-file-nul", input="\0".join(gone).encode())
+            self.git(
+                "rm",
+                "-q",
+                "--cached",
+                "--ignore-unmatch",
+                "--pathspec-from-file=-",
+                "--pathspec-file-nul",
+                input="\0".join(gone).encode(),
+            )
             for p in gone:
                 with contextlib.suppress(FileNotFoundError):
                     (self.root / p).unlink()

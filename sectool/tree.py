@@ -29,7 +29,9 @@ def decode(data: bytes, path: str) -> str:
         line = data[: exc.start].count(b"\n") + 1
         raise MalformedDocument(
             f"{path} is not UTF-8 text (byte 0x{data[exc.start]:02x})",
-            "save the file as UTF-8", path=path, line=line,
+            "save the file as UTF-8",
+            path=path,
+            line=line,
         ) from None
 
 
@@ -159,7 +161,8 @@ class Snapshot:
             close = difflib.get_close_matches(ref.clause, document.clauses(), n=4, cutoff=0.5)
             raise UnknownReference(
                 f"{entry.doc_id} has no clause {ref.clause}",
-                ("closest: " + ", ".join(close)) if close
+                ("closest: " + ", ".join(close))
+                if close
                 else f'see `sectool show "{entry.doc_id}"`',
                 clause=ref.clause,
             )

@@ -60,8 +60,9 @@ def sec(sample_tree: Path):
 def git(root: Path, *args: str) -> str:
     import subprocess
 
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["git", *args], cwd=root, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def repo_state(root: Path) -> dict:

@@ -94,10 +94,12 @@ def dump(data: bytes) -> str:
     for p in body_xml(data).findall("w:p", N):
         style = p.find("w:pPr/w:pStyle", N)
         mark = p.find("w:pPr/w:rPr/*", N)
-        head = (style.get(q("val")) if style is not None else "-")
+        head = style.get(q("val")) if style is not None else "-"
         if mark is not None:
-            head += f" [{etree.QName(mark).localname} {mark.get(q('author'))} " \
-                    f"{mark.get(q('date'))[:10]}]"
+            head += (
+                f" [{etree.QName(mark).localname} {mark.get(q('author'))} "
+                f"{mark.get(q('date'))[:10]}]"
+            )
         parts = []
         for child in p:
             if child.tag == q("r"):
@@ -105,7 +107,8 @@ def dump(data: bytes) -> str:
             elif child.tag in (q("ins"), q("del"), q("moveFrom"), q("moveTo")):
                 kind = etree.QName(child).localname
                 text = "".join(_run_text(r) for r in child.iter(q("r")))
-                parts.append(f"<{kind} {child.get(q('author'))} {child.get(q('date'))[:10]}>"
-                             f"{text}</{kind}>")
+                parts.append(
+                    f"<{kind} {child.get(q('author'))} {child.get(q('date'))[:10]}>{text}</{kind}>"
+                )
         lines.append(f"{head}: {''.join(parts)}")
     return "\n".join(lines) + "\n"

@@ -28,25 +28,29 @@ def corpus(tmp_path_factory) -> Path:
 
 
 def documents(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): p.read_text()
-            for folder in ("sections", "schedules", "appendices")
-            for p in sorted((root / folder).glob("*.md"))}
+    return {
+        p.relative_to(root).as_posix(): p.read_text()
+        for folder in ("sections", "schedules", "appendices")
+        for p in sorted((root / folder).glob("*.md"))
+    }
 
 
 def test_the_corpus_is_deterministic(corpus, tmp_path):
     again = tmp_path / "again"
     make_corpus.main([str(again), *TINY])
     assert documents(again) == documents(corpus)
-    assert git(again, "show", "HEAD:modifications/MP201/change.json") == \
-        git(corpus, "show", "HEAD:modifications/MP201/change.json")
+    assert git(again, "show", "HEAD:modifications/MP201/change.json") == git(
+        corpus, "show", "HEAD:modifications/MP201/change.json"
+    )
 
 
 def test_the_corpus_is_a_valid_code_with_a_release_to_designate(corpus):
     data = json.loads(run_cli("check", "--format", "json", cwd=corpus).stdout)
     assert data["summary"]["errors"] == 0, data["findings"][:3]
     assert data["summary"]["documents"] == 20
-    approved = json.loads(run_cli("mod", "list", "--state", "approved", "--json",
-                                  cwd=corpus).stdout)
+    approved = json.loads(
+        run_cli("mod", "list", "--state", "approved", "--json", cwd=corpus).stdout
+    )
     assert [c["id"] for c in approved] == ["MP200", "MP201", "MP202"]
     assert all(c["base"] == "1.0" and c["documents"] for c in approved)
 
@@ -66,5 +70,6 @@ def test_the_launcher_reports_time_memory_and_exit_code(tmp_path):
     assert seconds > 0 and peak > 30_000
     with pytest.raises(RuntimeError):
         bench.timed([sys.executable, "-c", "raise SystemExit(3)"], tmp_path)
-    subprocess.run([sys.executable, str(BENCH / "launch.py"), "true"], check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, str(BENCH / "launch.py"), "true"], check=True, capture_output=True
+    )

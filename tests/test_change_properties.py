@@ -28,8 +28,9 @@ def test_patch_round_trip_on_any_text(old, new):
 
 
 # Words without line breaks, so that an edited paragraph stays one paragraph.
-words = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")),
-                min_size=1, max_size=80).map(lambda s: "Text " + s.strip())
+words = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1, max_size=80
+).map(lambda s: "Text " + s.strip())
 
 
 @st.composite

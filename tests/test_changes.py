@@ -18,8 +18,9 @@ def test_record_from_working_tree_then_show_word_redline(sec, sample_tree: Path)
     # the document is back to the designated text, and everything is committed
     assert ARL_OLD in (sample_tree / "appendices/B.md").read_text()
     assert git(sample_tree, "status", "--porcelain") == ""
-    assert "SECMP0100: record legal text (Appendix B)" in git(sample_tree, "log", "-1",
-                                                              "--format=%s")
+    assert "SECMP0100: record legal text (Appendix B)" in git(
+        sample_tree, "log", "-1", "--format=%s"
+    )
     shown = sec("mod", "show", "SECMP0100")
     assert "  4.3 changed" in shown.stdout
     assert "that falls [-12-]{+up to 13+} months after" in shown.stdout
@@ -41,8 +42,13 @@ def make_patch(tmp_path: Path, sample_tree: Path, rel: str, old: str, new: str) 
 
 
 def test_record_from_patch(sec, sample_tree: Path, tmp_path: Path):
-    patch = make_patch(tmp_path, sample_tree, "sections/M.md", "within five Working Days of that",
-                       "within ten Working Days of that")
+    patch = make_patch(
+        tmp_path,
+        sample_tree,
+        "sections/M.md",
+        "within five Working Days of that",
+        "within ten Working Days of that",
+    )
     sec("mod", "new", "MP102A", "--title", "Party Details timing")
     result = sec("mod", "record", "MP102A", "--from-patch", str(patch))
     assert result.exit_code == 0, result.stderr
@@ -52,26 +58,43 @@ def test_record_from_patch(sec, sample_tree: Path, tmp_path: Path):
 
 
 def test_record_from_patch_on_stdin(sec, sample_tree: Path, tmp_path: Path):
-    patch = make_patch(tmp_path, sample_tree, "sections/M.md", "within five Working Days of that",
-                       "within ten Working Days of that")
+    patch = make_patch(
+        tmp_path,
+        sample_tree,
+        "sections/M.md",
+        "within five Working Days of that",
+        "within ten Working Days of that",
+    )
     sec("mod", "new", "DP012", "--title", "Draft")
     result = sec("mod", "record", "DP012", "--from-patch", "-", input=patch.read_text())
     assert result.exit_code == 0, result.stderr
 
 
 def test_add_and_remove_documents(sec, sample_tree: Path):
-    sec("mod", "new", "SoS-2017-AE", "--kind", "direction", "--path", "designation",
-        "--title", "Designate Appendix AE")
+    sec(
+        "mod",
+        "new",
+        "SoS-2017-AE",
+        "--kind",
+        "direction",
+        "--path",
+        "designation",
+        "--title",
+        "Designate Appendix AE",
+    )
     (sample_tree / "appendices/AE.md").write_text(
         "# Appendix AE: Threshold Anomaly Detection Procedures\n\n## 1 Introduction\n\n"
-        "1.1 This Appendix AE sets out how anomalies are detected.\n")
+        "1.1 This Appendix AE sets out how anomalies are detected.\n"
+    )
     (sample_tree / "schedules/11.md").unlink()
     assert sec("mod", "record", "SoS-2017-AE").exit_code == 0
     data = json.loads(sec("mod", "list", "--json").stdout)
     change = next(c for c in data if c["id"] == "SoS-2017-AE")
     assert change["state"] == "approved" and change["kind"] == "direction"
-    assert change["document_changes"] == {"Appendix AE": {"op": "add", "version": "1.0"},
-                                          "Schedule 11": {"op": "remove"}}
+    assert change["document_changes"] == {
+        "Appendix AE": {"op": "add", "version": "1.0"},
+        "Schedule 11": {"op": "remove"},
+    }
     assert not (sample_tree / "appendices/AE.md").exists()
     assert (sample_tree / "schedules/11.md").exists()
     shown = sec("mod", "show", "SoS-2017-AE").stdout
@@ -85,20 +108,24 @@ def test_mod_check_reports_the_sample_conflict(sec):
     data = json.loads(sec("mod", "check", "--json").stdout)
     assert data["not_applying"] == []
     assert [(c["changes"], c["document"], c["clause"]) for c in data["conflicts"]] == [
-        (["SECMP0041", "SECMP0042"], "Section F", "F8.6(a)")]
+        (["SECMP0041", "SECMP0042"], "Section F", "F8.6(a)")
+    ]
 
 
 def test_mod_check_named_change_sets_clean(sec):
     result = sec("mod", "check", "SECMP0035", "SECMP0039")
     assert result.exit_code == 0, result.stdout
-    assert "2 change set(s) checked against SEC 5.7: 0 conflict(s), 0 not applying" in \
-        result.stdout
+    assert "2 change set(s) checked against SEC 5.7: 0 conflict(s), 0 not applying" in result.stdout
 
 
 def test_conflict_in_a_glossary_entry_names_the_term(sec, sample_tree: Path):
     sec("mod", "new", "SECMP0043", "--title", "Other Party Details change")
-    edit(sample_tree, "sections/A.md", "the information listed in Section M6.3.",
-         "the information listed in Section M6.3 and in the register.")
+    edit(
+        sample_tree,
+        "sections/A.md",
+        "the information listed in Section M6.3.",
+        "the information listed in Section M6.3 and in the register.",
+    )
     sec("mod", "record", "SECMP0043")
     data = json.loads(sec("mod", "check", "SECMP0039", "SECMP0043", "--json").stdout)
     messages = [c["message"] for c in data["conflicts"]]
@@ -131,6 +158,7 @@ def test_mod_list_filters_by_state(sec):
 
 # -- bad input: a one-line error with a hint, a documented exit code, nothing written ----------
 
+
 def assert_refused(sec, sample_tree, args, code, fragment, input=None):
     before = repo_state(sample_tree)
     result = sec(*args, input=input)
@@ -143,19 +171,20 @@ def assert_refused(sec, sample_tree, args, code, fragment, input=None):
 
 
 def test_duplicate_id(sec, sample_tree):
-    assert_refused(sec, sample_tree, ["mod", "new", "SECMP0035", "--title", "again"], 6,
-                   "already exists")
+    assert_refused(
+        sec, sample_tree, ["mod", "new", "SECMP0035", "--title", "again"], 6, "already exists"
+    )
 
 
 @pytest.mark.parametrize("bad_id", ["../x", "a/b", "x-", "a..b", "x y", "x" * 80])
 def test_bad_ids(sec, sample_tree, bad_id):
-    assert_refused(sec, sample_tree, ["mod", "new", bad_id, "--title", "t"], 4,
-                   "not a valid change set id")
+    assert_refused(
+        sec, sample_tree, ["mod", "new", bad_id, "--title", "t"], 4, "not a valid change set id"
+    )
 
 
 def test_unknown_state_filter(sec, sample_tree):
-    assert_refused(sec, sample_tree, ["mod", "list", "--state", "done"], 6,
-                   "not a lifecycle state")
+    assert_refused(sec, sample_tree, ["mod", "list", "--state", "done"], 6, "not a lifecycle state")
 
 
 def test_malformed_manifest(sec, sample_tree):
@@ -167,31 +196,46 @@ def test_malformed_manifest(sec, sample_tree):
     assert_refused(sec, sample_tree, ["mod", "list"], 4, "not a valid change set manifest")
 
 
-@pytest.mark.parametrize("patch,code,fragment", [
-    ("--- a/appendices/ZZ.md\n+++ b/appendices/ZZ.md\n@@ -1 +1 @@\n-x\n+y\n", 5,
-     "Appendix ZZ is not in SEC 5.7"),
-    ("--- a/../etc/passwd\n+++ b/../etc/passwd\n@@ -1 +1 @@\n-x\n+y\n", 4, "outside the tree"),
-    ("--- /etc/passwd\n+++ /etc/passwd\n@@ -1 +1 @@\n-x\n+y\n", 4, "outside the tree"),
-    ("--- a/notes.txt\n+++ b/notes.txt\n@@ -1 +1 @@\n-x\n+y\n", 4, "not a SEC document"),
-    ("diff --git a/sections/M.md b/sections/M.md\nGIT binary patch\nliteral 0\n", 4, "binary"),
-    ("--- a/sections/M.md\n+++ b/sections/M.md\n@@ -1 +1 @@\n-# Section M: Generic\n"
-     "+# Section M: Gen\n", 5, "does not match the patch"),
-    ("--- a/sections/M.md\n+++ b/sections/M.md\n@@ -1,3 +1,3 @@\n-# Section M: General\n", 4,
-     "shorter than its header"),
-    ("just some text\n", 4, "no file differences"),
-])
+@pytest.mark.parametrize(
+    "patch,code,fragment",
+    [
+        (
+            "--- a/appendices/ZZ.md\n+++ b/appendices/ZZ.md\n@@ -1 +1 @@\n-x\n+y\n",
+            5,
+            "Appendix ZZ is not in SEC 5.7",
+        ),
+        ("--- a/../etc/passwd\n+++ b/../etc/passwd\n@@ -1 +1 @@\n-x\n+y\n", 4, "outside the tree"),
+        ("--- /etc/passwd\n+++ /etc/passwd\n@@ -1 +1 @@\n-x\n+y\n", 4, "outside the tree"),
+        ("--- a/notes.txt\n+++ b/notes.txt\n@@ -1 +1 @@\n-x\n+y\n", 4, "not a SEC document"),
+        ("diff --git a/sections/M.md b/sections/M.md\nGIT binary patch\nliteral 0\n", 4, "binary"),
+        (
+            "--- a/sections/M.md\n+++ b/sections/M.md\n@@ -1 +1 @@\n-# Section M: Generic\n"
+            "+# Section M: Gen\n",
+            5,
+            "does not match the patch",
+        ),
+        (
+            "--- a/sections/M.md\n+++ b/sections/M.md\n@@ -1,3 +1,3 @@\n-# Section M: General\n",
+            4,
+            "shorter than its header",
+        ),
+        ("just some text\n", 4, "no file differences"),
+    ],
+)
 def test_bad_patches(sec, sample_tree, tmp_path, patch, code, fragment):
     file = tmp_path / "bad.patch"
     file.write_text(patch)
-    assert_refused(sec, sample_tree, ["mod", "record", "SECMP0041", "--from-patch", str(file)],
-                   code, fragment)
+    assert_refused(
+        sec, sample_tree, ["mod", "record", "SECMP0041", "--from-patch", str(file)], code, fragment
+    )
 
 
 def test_non_utf8_patch(sec, sample_tree, tmp_path):
     file = tmp_path / "bad.patch"
     file.write_bytes(b"--- a/sections/M.md\n+++ b/sections/M.md\n@@ -1 +1 @@\n-x\n+caf\xe9\n")
-    assert_refused(sec, sample_tree, ["mod", "record", "SECMP0041", "--from-patch", str(file)],
-                   4, "not UTF-8")
+    assert_refused(
+        sec, sample_tree, ["mod", "record", "SECMP0041", "--from-patch", str(file)], 4, "not UTF-8"
+    )
 
 
 def test_failed_record_keeps_the_drafters_edits(sec, sample_tree):
@@ -205,8 +249,9 @@ def test_failed_record_keeps_the_drafters_edits(sec, sample_tree):
 
 
 def test_record_with_nothing_edited(sec, sample_tree):
-    assert_refused(sec, sample_tree, ["mod", "record", "SECMP0041"], 6,
-                   "no document differs from SEC 5.7")
+    assert_refused(
+        sec, sample_tree, ["mod", "record", "SECMP0041"], 6, "no document differs from SEC 5.7"
+    )
 
 
 def test_unknown_change_set(sec, sample_tree):
@@ -217,18 +262,30 @@ def test_a_whole_code_can_be_brought_into_an_empty_tree(empty_tree: Path):
     def run(*args):
         return run_cli(*args, cwd=empty_tree)
 
-    result = run("mod", "new", "SEC-1.0", "--kind", "direction", "--path", "designation",
-                 "--title", "The code as first designated")
+    result = run(
+        "mod",
+        "new",
+        "SEC-1.0",
+        "--kind",
+        "direction",
+        "--path",
+        "designation",
+        "--title",
+        "The code as first designated",
+    )
     assert result.exit_code == 0 and "based on SEC (empty)" in result.stdout
-    (empty_tree / "sections/A.md").write_text("# Section A: Definitions\n\n## A1 Definitions\n\n"
-                                              "A1.1 Words mean what they say.\n")
+    (empty_tree / "sections/A.md").write_text(
+        "# Section A: Definitions\n\n## A1 Definitions\n\nA1.1 Words mean what they say.\n"
+    )
     (empty_tree / "appendices/B.md").write_text("# Appendix B: Policy\n\n## 1 Intro\n\n1.1 Hi.\n")
     assert run("mod", "record", "SEC-1.0").exit_code == 0
     assert not (empty_tree / "sections/A.md").exists()
     data = json.loads(run("mod", "list", "--json").stdout)[0]
     assert data["base"] is None
-    assert data["document_changes"] == {"Section A": {"op": "add", "version": "1.0"},
-                                        "Appendix B": {"op": "add", "version": "1.0"}}
+    assert data["document_changes"] == {
+        "Section A": {"op": "add", "version": "1.0"},
+        "Appendix B": {"op": "add", "version": "1.0"},
+    }
 
 
 def test_record_refuses_a_non_utf8_edit(sec, sample_tree):
@@ -246,8 +303,9 @@ def test_edit_then_record_replaces_the_change_set_text(sec, sample_tree):
     edit(sample_tree, "sections/M.md", "at least once in each year", "at least twice in each year")
     git(sample_tree, "checkout", "--", "sections/A.md")
     assert sec("mod", "record", "SECMP0039").exit_code == 0
-    data = next(c for c in json.loads(sec("mod", "list", "--json").stdout)
-                if c["id"] == "SECMP0039")
+    data = next(
+        c for c in json.loads(sec("mod", "list", "--json").stdout) if c["id"] == "SECMP0039"
+    )
     assert data["documents"] == ["Section M"]
     assert "at least twice in each year" in sec("mod", "show", "SECMP0039").stdout
     assert not (sample_tree / "modifications/SECMP0039/sections/A.md.diff").exists()

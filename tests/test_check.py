@@ -35,7 +35,8 @@ def test_the_sample_checks_clean_but_for_the_deliberate_conflict(sample_tree):
     assert result.exit_code == 0
     data = json.loads(result.stdout)
     assert [(f["rule"], f["severity"]) for f in data["findings"]] == [
-        ("changes.conflict", "warning")]
+        ("changes.conflict", "warning")
+    ]
     assert data["summary"] == {"errors": 0, "warnings": 1, "documents": 11, "change_sets": 6}
     assert run_cli("check", "--fail-on", "warning", cwd=sample_tree).exit_code == 1
 
@@ -43,8 +44,13 @@ def test_the_sample_checks_clean_but_for_the_deliberate_conflict(sample_tree):
 # Each defect: (plant it, then the expected rule, severity, path, line needle, clause).
 def parse_error(root):
     edit(root, "sections/M.md", "M6.4 The Code Administrator", "M6.3 The Code Administrator")
-    return "structure.parse", "error", "sections/M.md", ("sections/M.md", "M6.3 The Code Admin"), \
-        "M6.3"
+    return (
+        "structure.parse",
+        "error",
+        "sections/M.md",
+        ("sections/M.md", "M6.3 The Code Admin"),
+        "M6.3",
+    )
 
 
 def gap(root):
@@ -64,28 +70,55 @@ def missing_file(root):
 
 def extra_file(root):
     (root / "appendices/ZZ.md").write_text("# Appendix ZZ: Stray\n\n## 1 X\n\n1.1 Text.\n")
-    return "structure.log-extra-file", "error", "appendices/ZZ.md", ("appendices/ZZ.md",
-                                                                      "# Appendix ZZ"), None
+    return (
+        "structure.log-extra-file",
+        "error",
+        "appendices/ZZ.md",
+        ("appendices/ZZ.md", "# Appendix ZZ"),
+        None,
+    )
 
 
 def retitled(root):
-    edit(root, "appendices/S.md", "# Appendix S: DCCKI Certificate Policy",
-         "# Appendix S: DCCKI Policy")
-    return "structure.log-title", "error", "appendices/S.md", ("appendices/S.md", "# Appendix S"),\
-        None
+    edit(
+        root,
+        "appendices/S.md",
+        "# Appendix S: DCCKI Certificate Policy",
+        "# Appendix S: DCCKI Policy",
+    )
+    return (
+        "structure.log-title",
+        "error",
+        "appendices/S.md",
+        ("appendices/S.md", "# Appendix S"),
+        None,
+    )
 
 
 def unresolved(root):
-    edit(root, "sections/M.md", "failure to comply with Section M6.2.",
-         "failure to comply with Section M6.9.")
+    edit(
+        root,
+        "sections/M.md",
+        "failure to comply with Section M6.2.",
+        "failure to comply with Section M6.9.",
+    )
     return "references.unresolved", "error", "sections/M.md", ("sections/M.md", "M6.9."), "M6.4"
 
 
 def wrong_heading(root):
-    edit(root, "sections/G.md", "Section M8 (Suspension, Expulsion and Withdrawal)",
-         "Section M8 (Suspension and Expulsion)")
-    return "references.heading", "error", "sections/G.md", ("sections/G.md", "(Suspension and"),\
-        "G6.3"
+    edit(
+        root,
+        "sections/G.md",
+        "Section M8 (Suspension, Expulsion and Withdrawal)",
+        "Section M8 (Suspension and Expulsion)",
+    )
+    return (
+        "references.heading",
+        "error",
+        "sections/G.md",
+        ("sections/G.md", "(Suspension and"),
+        "G6.3",
+    )
 
 
 def backwards(root):
@@ -99,16 +132,23 @@ def bad_pointer(root):
 
 
 def unused_term(root):
-    edit(root, "sections/A.md", '"Working Day" means', '"Widget" means a small device.\n\n'
-         '"Working Day" means')
+    edit(
+        root,
+        "sections/A.md",
+        '"Working Day" means',
+        '"Widget" means a small device.\n\n"Working Day" means',
+    )
     return "terms.unused", "warning", "sections/A.md", ("sections/A.md", '"Widget"'), "A1.1"
 
 
 def undefined_phrase(root):
-    edit(root, "sections/M.md", "M5.1 Any notice under this Code", "M5.1 Any notice the Grand "
-         "Council sends under this Code")
-    return "terms.undefined", "warning", "sections/M.md", ("sections/M.md", "Grand Council"), \
-        "M5.1"
+    edit(
+        root,
+        "sections/M.md",
+        "M5.1 Any notice under this Code",
+        "M5.1 Any notice the Grand Council sends under this Code",
+    )
+    return "terms.undefined", "warning", "sections/M.md", ("sections/M.md", "Grand Council"), "M5.1"
 
 
 def bad_manifest(root):
@@ -151,9 +191,26 @@ def impact(root):
     return "impact.reference", "warning", "modifications/SECMP0099/change.json", None, "3.3"
 
 
-DEFECTS = [parse_error, gap, stray_heading, missing_file, extra_file, retitled, unresolved,
-           wrong_heading, backwards, bad_pointer, unused_term, undefined_phrase, bad_manifest,
-           lifecycle, approved_conflict, not_applying, moved_tag, impact]
+DEFECTS = [
+    parse_error,
+    gap,
+    stray_heading,
+    missing_file,
+    extra_file,
+    retitled,
+    unresolved,
+    wrong_heading,
+    backwards,
+    bad_pointer,
+    unused_term,
+    undefined_phrase,
+    bad_manifest,
+    lifecycle,
+    approved_conflict,
+    not_applying,
+    moved_tag,
+    impact,
+]
 
 
 @pytest.mark.parametrize("plant", DEFECTS, ids=[d.__name__ for d in DEFECTS])
@@ -180,8 +237,11 @@ def test_each_rule_fires_where_the_defect_is(sample_tree, plant):
     assert expected in github
     junit = run_cli("check", "--format", "junit", "--fail-on", "warning", cwd=sample_tree).stdout
     suite = ET.fromstring(junit).find("testsuite")
-    cases = [c for c in suite.iter("testcase") if c.get("classname") == path
-             and c.get("name").startswith(rule)]
+    cases = [
+        c
+        for c in suite.iter("testcase")
+        if c.get("classname") == path and c.get("name").startswith(rule)
+    ]
     assert cases and cases[0].find("failure") is not None
     assert int(suite.get("failures")) >= 1
 
@@ -190,8 +250,10 @@ def test_impact_names_the_reference(sample_tree):
     impact(sample_tree)
     data = json.loads(run_cli("check", "--format", "json", cwd=sample_tree).stdout)
     messages = [f["message"] for f in data["findings"] if f["rule"] == "impact.reference"]
-    assert "SECMP0099 deletes or renumbers Section F8.6, which Appendix AC 3.3 refers to " \
-           "(appendices/AC.md:29)" in messages
+    assert (
+        "SECMP0099 deletes or renumbers Section F8.6, which Appendix AC 3.3 refers to "
+        "(appendices/AC.md:29)" in messages
+    )
 
 
 GITHUB_COMMAND = re.compile(r"^::(error|warning|notice)( [a-z]+=[^,:]*(,[a-z]+=[^,:]*)*)?::.*$")
@@ -226,15 +288,17 @@ def demo_like_tree(sample_tree):
 def test_targets_and_changed_since_limit_the_findings(sample_tree):
     unresolved(sample_tree)
     edit(sample_tree, "appendices/AD.md", "5.2 A User that receives", "5.3 A User that receives")
-    only_ad = json.loads(run_cli("check", "appendices/AD.md", "--format", "json",
-                                 cwd=sample_tree).stdout)
+    only_ad = json.loads(
+        run_cli("check", "appendices/AD.md", "--format", "json", cwd=sample_tree).stdout
+    )
     assert {f["path"] for f in only_ad["findings"]} == {"appendices/AD.md"}
     by_ref = json.loads(run_cli("check", "Section M", "--format", "json", cwd=sample_tree).stdout)
     assert {f["path"] for f in by_ref["findings"]} == {"sections/M.md"}
     git(sample_tree, "add", "-A")
     git(sample_tree, "commit", "-qm", "edits")
-    since = json.loads(run_cli("check", "--changed-since", "HEAD~1", "--format", "json",
-                               cwd=sample_tree).stdout)
+    since = json.loads(
+        run_cli("check", "--changed-since", "HEAD~1", "--format", "json", cwd=sample_tree).stdout
+    )
     paths = {f["path"] for f in since["findings"]}
     assert {"sections/M.md", "appendices/AD.md"} <= paths
     assert "modifications/SECMP0042/change.json" not in paths
@@ -253,8 +317,9 @@ def test_the_shipped_ci_files_are_valid():
     assert "id: sectool-check" in hooks and "entry: sectool check" in hooks
     workflow = (root / "examples/github-actions/sec-check.yml").read_text()
     assert re.search(r"sectool check .*--format github", workflow)
-    assert "actions/upload-artifact" in workflow and "sectool diff working working --with" in \
-        workflow
+    assert (
+        "actions/upload-artifact" in workflow and "sectool diff working working --with" in workflow
+    )
     yaml = pytest.importorskip("yaml")
     assert yaml.safe_load(hooks)[0]["id"] == "sectool-check"
     assert "check" in yaml.safe_load(workflow)["jobs"]

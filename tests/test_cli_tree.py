@@ -13,9 +13,14 @@ def test_init_sample_lists_documents_with_versions(sec):
     result = sec("ls", "--json")
     assert result.exit_code == 0, result.stderr
     docs = {d["id"]: d for d in json.loads(result.stdout)}
-    assert docs["Appendix AC"] == {"id": "Appendix AC", "kind": "appendix", "key": "AC",
-                                   "title": "Inventory Enrolment and Withdrawal Procedures",
-                                   "version": "1.1", "path": "appendices/AC.md"}
+    assert docs["Appendix AC"] == {
+        "id": "Appendix AC",
+        "kind": "appendix",
+        "key": "AC",
+        "title": "Inventory Enrolment and Withdrawal Procedures",
+        "version": "1.1",
+        "path": "appendices/AC.md",
+    }
     assert docs["Appendix AD"]["version"] == "1.0"
     assert list(docs)[:2] == ["Section A", "Section C"]
     assert list(docs)[-2:] == ["Appendix AC", "Appendix AD"]
@@ -24,11 +29,13 @@ def test_init_sample_lists_documents_with_versions(sec):
 def test_init_commits_and_tags_version_5_7(sample_tree: Path):
     tags = subprocess.run(["git", "tag", "-l"], cwd=sample_tree, capture_output=True, text=True)
     assert tags.stdout.split() == ["sec/5.7"]
-    kind = subprocess.run(["git", "cat-file", "-t", "sec/5.7"], cwd=sample_tree,
-                          capture_output=True, text=True)
+    kind = subprocess.run(
+        ["git", "cat-file", "-t", "sec/5.7"], cwd=sample_tree, capture_output=True, text=True
+    )
     assert kind.stdout.strip() == "tag"
-    status = subprocess.run(["git", "status", "--porcelain"], cwd=sample_tree,
-                            capture_output=True, text=True)
+    status = subprocess.run(
+        ["git", "status", "--porcelain"], cwd=sample_tree, capture_output=True, text=True
+    )
     assert status.stdout == ""
 
 
@@ -75,12 +82,20 @@ def test_unknown_clause_names_closest(sec):
 
 
 def test_ambiguous_key_lists_both(sec, sample_tree: Path):
-    (sample_tree / "sections/B.md").write_text("# Section B: Accession\n\n## B1 Accession\n\n"
-                                               "B1.1 Any person may accede.\n")
+    (sample_tree / "sections/B.md").write_text(
+        "# Section B: Accession\n\n## B1 Accession\n\nB1.1 Any person may accede.\n"
+    )
     register = json.loads((sample_tree / "register.json").read_text())
-    register["documents"].append({"id": "Section B", "kind": "section", "key": "B",
-                                  "title": "Accession", "version": "1.0",
-                                  "path": "sections/B.md"})
+    register["documents"].append(
+        {
+            "id": "Section B",
+            "kind": "section",
+            "key": "B",
+            "title": "Accession",
+            "version": "1.0",
+            "path": "sections/B.md",
+        }
+    )
     (sample_tree / "register.json").write_text(json.dumps(register))
     result = sec("show", "B")
     assert result.exit_code == 2
@@ -163,8 +178,9 @@ def test_every_command_is_in_the_readme(path):
 
 
 def test_python_m_sectool_runs():
-    result = subprocess.run([sys.executable, "-m", "sectool", "--version"], capture_output=True,
-                            text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "sectool", "--version"], capture_output=True, text=True
+    )
     assert result.returncode == 0 and "sectool" in result.stdout
 
 

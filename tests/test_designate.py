@@ -18,8 +18,12 @@ def demo_tree(tmp_path: Path) -> Path:
 
 def sectool(root: Path, *args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     """Run the installed command in a separate process (for kills and races)."""
-    return subprocess.run([sys.executable, "-m", "sectool", "-C", str(root), *args],
-                          capture_output=True, text=True, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "sectool", "-C", str(root), *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_point_in_time_after_the_demo(demo_tree: Path):
@@ -37,7 +41,10 @@ def test_point_in_time_after_the_demo(demo_tree: Path):
 def test_versions_json_after_the_demo(demo_tree: Path):
     data = json.loads(run_cli("versions", "--json", cwd=demo_tree).stdout)
     assert [(v["version"], v["effective"]) for v in data] == [
-        ("5.7", "2017-05-25"), ("5.8", "2017-07-12"), ("5.9", "2017-07-21")]
+        ("5.7", "2017-05-25"),
+        ("5.8", "2017-07-12"),
+        ("5.9", "2017-07-21"),
+    ]
     latest = data[-1]
     assert latest["documents"]["Appendix AC"] == "1.2"
     assert latest["documents"]["Appendix AD"] == "1.1"
@@ -90,8 +97,7 @@ def test_verify_catches_a_deleted_tag_and_an_edit_outside_designation(demo_tree:
     data = json.loads(run_cli("verify", "--json", cwd=demo_tree).stdout)
     rules = {f["rule"] for f in data["findings"]}
     assert {"history.missing-tag", "history.edited-outside-designation"} <= rules
-    edited = next(f for f in data["findings"]
-                  if f["rule"] == "history.edited-outside-designation")
+    edited = next(f for f in data["findings"] if f["rule"] == "history.edited-outside-designation")
     assert edited["path"] == "sections/M.md"
 
 
@@ -100,11 +106,16 @@ def test_drafted_on_5_7_still_applies_after_5_8_changed_the_same_document(sample
         return run_cli(*args, cwd=sample_tree)
 
     run("mod", "new", "SECMP0060", "--title", "Profile changes", "--path", "fast-track")
-    edit(sample_tree, "appendices/B.md", "without first consulting Parties",
-         "without first consulting Parties and the SMKI PMA")
+    edit(
+        sample_tree,
+        "appendices/B.md",
+        "without first consulting Parties",
+        "without first consulting Parties and the SMKI PMA",
+    )
     assert run("mod", "record", "SECMP0060").exit_code == 0
-    assert run("designate", "5.8", "--effective", "2017-07-12", "--change",
-               "SECMP0035").exit_code == 0
+    assert (
+        run("designate", "5.8", "--effective", "2017-07-12", "--change", "SECMP0035").exit_code == 0
+    )
     check = run("mod", "check", "SECMP0060", "--json")
     assert check.exit_code == 0, check.stdout
     run("mod", "advance", "SECMP0060", "approved")
@@ -122,8 +133,9 @@ def test_rebase_clean_and_conflicting(sample_tree: Path):
     run("mod", "new", "SECMP0061", "--title", "Touches 4.3 too")
     edit(sample_tree, "appendices/B.md", "falls 12 months after", "falls 14 months after")
     run("mod", "record", "SECMP0061")
-    assert run("designate", "5.8", "--effective", "2017-07-12", "--change",
-               "SECMP0035").exit_code == 0
+    assert (
+        run("designate", "5.8", "--effective", "2017-07-12", "--change", "SECMP0035").exit_code == 0
+    )
     check = json.loads(run("mod", "check", "SECMP0061", "SECMP0039", "--json").stdout)
     assert [n["id"] for n in check["not_applying"]] == ["SECMP0061"]
     assert run("mod", "rebase", "SECMP0039").exit_code == 0  # touches other documents
@@ -135,10 +147,12 @@ def test_rebase_clean_and_conflicting(sample_tree: Path):
     text = (sample_tree / "appendices/B.md").read_text()
     assert "<<<<<<< SEC 5.8" in text
     assert run("mod", "record", "SECMP0061").exit_code == 4  # markers still there
-    resolved = text.split("<<<<<<< SEC 5.8\n")[0] + "4.3 The Organisation certification " \
-        "authority shall issue a new Organisation ARL at least once in every period of 12 " \
-        "months, and each Organisation ARL shall state an expiry date that falls 14 months " \
+    resolved = (
+        text.split("<<<<<<< SEC 5.8\n")[0] + "4.3 The Organisation certification "
+        "authority shall issue a new Organisation ARL at least once in every period of 12 "
+        "months, and each Organisation ARL shall state an expiry date that falls 14 months "
         "after the date on which it was issued.\n" + text.split(">>>>>>> change set\n")[1]
+    )
     (sample_tree / "appendices/B.md").write_text(resolved)
     assert run("mod", "record", "SECMP0061").exit_code == 0
     assert run("mod", "check", "SECMP0061").exit_code == 0
@@ -147,8 +161,7 @@ def test_rebase_clean_and_conflicting(sample_tree: Path):
 
 def test_dry_run_writes_nothing(sample_tree: Path):
     before = repo_state(sample_tree)
-    result = run_cli("designate", "5.8", "--effective", "2017-07-12", "--dry-run",
-                     cwd=sample_tree)
+    result = run_cli("designate", "5.8", "--effective", "2017-07-12", "--dry-run", cwd=sample_tree)
     assert result.exit_code == 0
     assert "Would designate SEC 5.8" in result.stdout
     assert "Appendix B: 1.3 -> 1.4 (1 changed, 1 inserted)" in result.stdout
@@ -157,23 +170,39 @@ def test_dry_run_writes_nothing(sample_tree: Path):
 
 
 def test_doc_version_option_and_same_day(sample_tree: Path):
-    result = run_cli("designate", "5.8", "--effective", "2017-05-25", "--change", "SECMP0035",
-                     "--doc-version", "Appendix B=2.0", cwd=sample_tree)
+    result = run_cli(
+        "designate",
+        "5.8",
+        "--effective",
+        "2017-05-25",
+        "--change",
+        "SECMP0035",
+        "--doc-version",
+        "Appendix B=2.0",
+        cwd=sample_tree,
+    )
     assert result.exit_code == 0, result.stderr
     assert "Appendix B: 1.3 -> 2.0" in result.stdout
     assert "Appendix S: 1.1 -> 1.2" in result.stdout
 
 
-@pytest.mark.parametrize("args,code,fragment", [
-    (["5.7", "--effective", "2017-07-12"], 6, "already designated"),
-    (["5.6", "--effective", "2017-07-12"], 6, "not after the latest version, 5.7"),
-    (["5.10", "--effective", "2017-07-12", "--change", "SECMP0039"], 6, "not approved"),
-    (["5.8", "--effective", "2017-05-01"], 6, "before SEC 5.7"),
-    (["5.8", "--effective", "12/07/2017"], 2, "not a date"),
-    (["five", "--effective", "2017-07-12"], 2, "not a version label"),
-    (["5.8", "--effective", "2017-07-12", "--change", "NOPE"], 3, "no change set NOPE"),
-    (["5.8", "--effective", "2017-07-12", "--doc-version", "Appendix AC"], 6, "DOCUMENT=VERSION"),
-])
+@pytest.mark.parametrize(
+    "args,code,fragment",
+    [
+        (["5.7", "--effective", "2017-07-12"], 6, "already designated"),
+        (["5.6", "--effective", "2017-07-12"], 6, "not after the latest version, 5.7"),
+        (["5.10", "--effective", "2017-07-12", "--change", "SECMP0039"], 6, "not approved"),
+        (["5.8", "--effective", "2017-05-01"], 6, "before SEC 5.7"),
+        (["5.8", "--effective", "12/07/2017"], 2, "not a date"),
+        (["five", "--effective", "2017-07-12"], 2, "not a version label"),
+        (["5.8", "--effective", "2017-07-12", "--change", "NOPE"], 3, "no change set NOPE"),
+        (
+            ["5.8", "--effective", "2017-07-12", "--doc-version", "Appendix AC"],
+            6,
+            "DOCUMENT=VERSION",
+        ),
+    ],
+)
 def test_refusals_leave_everything_as_it_was(sample_tree: Path, args, code, fragment):
     before = repo_state(sample_tree)
     result = run_cli("designate", *args, cwd=sample_tree)
@@ -201,8 +230,15 @@ def test_conflicting_change_sets_refuse_the_whole_designation(sample_tree: Path)
     assert repo_state(sample_tree) == before
 
 
-@pytest.mark.parametrize("dirt", ["sections/M.md", "modifications/SECMP0039/change.json",
-                                  "register.json", "modifications/NEW/change.json"])
+@pytest.mark.parametrize(
+    "dirt",
+    [
+        "sections/M.md",
+        "modifications/SECMP0039/change.json",
+        "register.json",
+        "modifications/NEW/change.json",
+    ],
+)
 def test_dirty_tree_is_refused(sample_tree: Path, dirt: str):
     path = sample_tree / dirt
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -220,8 +256,9 @@ STEPS_BEFORE_COMMIT = ["objects", "journal", "worktree", "refs"]
 @pytest.mark.parametrize("step", STEPS_BEFORE_COMMIT)
 def test_injected_failure_at_every_step_changes_nothing(sample_tree: Path, step: str):
     before = repo_state(sample_tree)
-    result = sectool(sample_tree, "designate", "5.8", "--effective", "2017-07-12",
-                     env={"SECTOOL_FAULT": step})
+    result = sectool(
+        sample_tree, "designate", "5.8", "--effective", "2017-07-12", env={"SECTOOL_FAULT": step}
+    )
     assert result.returncode != 0
     assert f"injected fault at step '{step}'" in result.stderr
     assert repo_state(sample_tree) == before
@@ -231,16 +268,28 @@ def test_injected_failure_at_every_step_changes_nothing(sample_tree: Path, step:
 @pytest.mark.parametrize("step", STEPS_BEFORE_COMMIT)
 def test_killed_before_the_commit_point_is_undone(sample_tree: Path, step: str):
     before = repo_state(sample_tree)
-    result = sectool(sample_tree, "designate", "5.8", "--effective", "2017-07-12",
-                     env={"SECTOOL_FAULT": f"{step}:kill"})
+    result = sectool(
+        sample_tree,
+        "designate",
+        "5.8",
+        "--effective",
+        "2017-07-12",
+        env={"SECTOOL_FAULT": f"{step}:kill"},
+    )
     assert result.returncode == -9
     assert sectool(sample_tree, "versions").returncode == 0  # any command recovers
     assert repo_state(sample_tree) == before
 
 
 def test_killed_after_the_commit_point_is_completed(sample_tree: Path, tmp_path: Path):
-    result = sectool(sample_tree, "designate", "5.8", "--effective", "2017-07-12",
-                     env={"SECTOOL_FAULT": "cleanup:kill"})
+    result = sectool(
+        sample_tree,
+        "designate",
+        "5.8",
+        "--effective",
+        "2017-07-12",
+        env={"SECTOOL_FAULT": "cleanup:kill"},
+    )
     assert result.returncode == -9
     listed = sectool(sample_tree, "versions")
     assert "SEC 5.8" in listed.stdout
@@ -253,10 +302,23 @@ def test_killed_after_the_commit_point_is_completed(sample_tree: Path, tmp_path:
 
 def test_two_designations_racing_one_wins(sample_tree: Path):
     env = {"SECTOOL_FAULT": "worktree:sleep", "SECTOOL_FAULT_SLEEP": "2"}
-    slow = subprocess.Popen([sys.executable, "-m", "sectool", "-C", str(sample_tree),
-                             "designate", "5.8", "--effective", "2017-07-12"],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, **env})
+    slow = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sectool",
+            "-C",
+            str(sample_tree),
+            "designate",
+            "5.8",
+            "--effective",
+            "2017-07-12",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
     lock = sample_tree / ".git/sectool/lock"
     for _ in range(100):
         if lock.exists():
@@ -278,6 +340,7 @@ def test_stale_lock_of_a_dead_process_is_taken_over(sample_tree: Path):
     dead = subprocess.Popen(["true"])
     dead.wait()
     lock.write_text(str(dead.pid))
-    result = run_cli("designate", "5.8", "--effective", "2017-07-12", "--change", "SECMP0035",
-                     cwd=sample_tree)
+    result = run_cli(
+        "designate", "5.8", "--effective", "2017-07-12", "--change", "SECMP0035", cwd=sample_tree
+    )
     assert result.exit_code == 0, result.stderr

@@ -34,12 +34,14 @@ def _has_uno() -> bool:
 
 pytestmark = pytest.mark.skipif(
     not _has_uno() and not os.environ.get("SECTOOL_REQUIRE_READERS"),
-    reason="LibreOffice's UNO bridge (python3-uno) is not installed; CI installs it")
+    reason="LibreOffice's UNO bridge (python3-uno) is not installed; CI installs it",
+)
 
 
 def libreoffice(mode: str, files: list[Path]) -> dict[str, list[str]]:
-    result = subprocess.run([UNO_PYTHON, str(TOOL), mode, *map(str, files)], capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [UNO_PYTHON, str(TOOL), mode, *map(str, files)], capture_output=True, text=True, timeout=300
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return json.loads(result.stdout)
 
@@ -48,17 +50,25 @@ def body(paragraphs: list[str], end: str, after_cover: bool) -> list[str]:
     """The document's own paragraphs: after the cover's page break, before the end line."""
     start = 0
     if after_cover:
-        start = next(i for i, p in enumerate(paragraphs)
-                     if p.startswith("Every insertion and deletion")) + 2
+        start = (
+            next(
+                i for i, p in enumerate(paragraphs) if p.startswith("Every insertion and deletion")
+            )
+            + 2
+        )
     else:
         start = 1  # the page break
     stop = len(paragraphs) - 1 - paragraphs[::-1].index(end)
     return paragraphs[start:stop]
 
 
-CASES = [("5.7", "5.8", "Appendix B"), ("5.7", "5.8", "Appendix S"),
-         ("5.8", "5.9", "Appendix AC"), ("5.8", "5.9", "Appendix AD"),
-         ("5.7", "5.9", "Appendix B")]
+CASES = [
+    ("5.7", "5.8", "Appendix B"),
+    ("5.7", "5.8", "Appendix S"),
+    ("5.8", "5.9", "Appendix AC"),
+    ("5.8", "5.9", "Appendix AD"),
+    ("5.7", "5.9", "Appendix B"),
+]
 
 
 def test_libreoffice_accepts_and_rejects_the_sample_redlines_exactly(tmp_path):
@@ -67,8 +77,25 @@ def test_libreoffice_accepts_and_rejects_the_sample_redlines_exactly(tmp_path):
     files = []
     for old, new, doc in CASES:
         path = tmp_path / f"{doc.replace(' ', '-')}_{old}_{new}.docx"
-        subprocess.run(["python3", "-m", "sectool", "-C", str(root), "diff", old, new, doc,
-                        "--format", "docx", "-o", str(path)], check=True, capture_output=True)
+        subprocess.run(
+            [
+                "python3",
+                "-m",
+                "sectool",
+                "-C",
+                str(root),
+                "diff",
+                old,
+                new,
+                doc,
+                "--format",
+                "docx",
+                "-o",
+                str(path),
+            ],
+            check=True,
+            capture_output=True,
+        )
         files.append(path)
     for mode, side in (("accept", 1), ("reject", 0)):
         views = libreoffice(mode, files)
@@ -79,9 +106,12 @@ def test_libreoffice_accepts_and_rejects_the_sample_redlines_exactly(tmp_path):
 
 
 @given(document_pairs())
-@settings(max_examples=int(os.environ.get("SECTOOL_LO_EXAMPLES", "6")), deadline=None,
-          derandomize=not os.environ.get("SECTOOL_LO_EXAMPLES"),
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=int(os.environ.get("SECTOOL_LO_EXAMPLES", "6")),
+    deadline=None,
+    derandomize=not os.environ.get("SECTOOL_LO_EXAMPLES"),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 def test_libreoffice_agrees_on_random_documents(tmp_path_factory, pair):
     old, new = pair
     data, old_doc, new_doc = redline_bytes(old, new)

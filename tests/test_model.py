@@ -16,8 +16,11 @@ subparas = st.lists(st.sampled_from(["(a)", "(b)", "(z)", "(i)", "(iv)", "(A)"])
 @st.composite
 def clause_refs(draw):
     kind = draw(st.sampled_from(list(Kind)))
-    key = draw({Kind.SECTION: section_keys, Kind.SCHEDULE: schedule_keys,
-                Kind.APPENDIX: appendix_keys}[kind])
+    key = draw(
+        {Kind.SECTION: section_keys, Kind.SCHEDULE: schedule_keys, Kind.APPENDIX: appendix_keys}[
+            kind
+        ]
+    )
     doc = DocId(kind, key)
     if draw(st.booleans()):
         return ClauseRef(doc, None)
@@ -51,33 +54,62 @@ def test_bad_versions_are_refused(text):
         Version.parse(text)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("M6.2", "M6.2"),
-    ("section m6.2(a)", "Section M6.2(a)"),
-    ("Appendix B 4.3", "Appendix B 4.3"),
-    ("appendix ac 2.2(b)", "Appendix AC 2.2(b)"),
-    ("AC", "AC"),
-    ("Schedule 11", "Schedule 11"),
-    ("L14.10(a)(i)", "L14.10(a)(i)"),
-    ("  Section   M  ", "Section M"),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("M6.2", "M6.2"),
+        ("section m6.2(a)", "Section M6.2(a)"),
+        ("Appendix B 4.3", "Appendix B 4.3"),
+        ("appendix ac 2.2(b)", "Appendix AC 2.2(b)"),
+        ("AC", "AC"),
+        ("Schedule 11", "Schedule 11"),
+        ("L14.10(a)(i)", "L14.10(a)(i)"),
+        ("  Section   M  ", "Section M"),
+    ],
+)
 def test_natural_spellings(text, expected):
     assert str(ClauseRef.parse(text)) == expected
 
 
-@pytest.mark.parametrize("text", ["", "Section", "Section 12", "Appendix ABC", "M6.2 extra",
-                                  "Schedule X", "6.2", "Appendix B 4..3"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "Section",
+        "Section 12",
+        "Appendix ABC",
+        "M6.2 extra",
+        "Schedule X",
+        "6.2",
+        "Appendix B 4..3",
+    ],
+)
 def test_bad_references_are_refused(text):
     with pytest.raises(BadReference):
         ClauseRef.parse(text)
 
 
 def test_documents_sort_sections_schedules_then_appendices_shorter_first():
-    ids = [DocId.parse(s) for s in ["Appendix AA", "Appendix Z", "Schedule 11", "Schedule 2",
-                                    "Section M", "Section A", "Appendix B"]]
+    ids = [
+        DocId.parse(s)
+        for s in [
+            "Appendix AA",
+            "Appendix Z",
+            "Schedule 11",
+            "Schedule 2",
+            "Section M",
+            "Section A",
+            "Appendix B",
+        ]
+    ]
     assert [str(d) for d in sorted(ids)] == [
-        "Section A", "Section M", "Schedule 2", "Schedule 11",
-        "Appendix B", "Appendix Z", "Appendix AA",
+        "Section A",
+        "Section M",
+        "Schedule 2",
+        "Schedule 11",
+        "Appendix B",
+        "Appendix Z",
+        "Appendix AA",
     ]
 
 

@@ -34,9 +34,13 @@ def docx_for(demo: Path, tmp_path: Path, old: str, new: str, doc: str) -> bytes:
     return out.read_bytes()
 
 
-CASES = [("5.7", "5.8", "Appendix B"), ("5.7", "5.8", "Appendix S"),
-         ("5.8", "5.9", "Appendix AC"), ("5.8", "5.9", "Appendix AD"),
-         ("5.7", "5.9", "Appendix B")]
+CASES = [
+    ("5.7", "5.8", "Appendix B"),
+    ("5.7", "5.8", "Appendix S"),
+    ("5.8", "5.9", "Appendix AC"),
+    ("5.8", "5.9", "Appendix AD"),
+    ("5.7", "5.9", "Appendix B"),
+]
 
 
 @pytest.mark.parametrize("old,new,doc", CASES)
@@ -87,15 +91,22 @@ def test_two_versions_changing_one_clause_keep_their_own_authors(tmp_path):
         return result
 
     run("mod", "new", "SECMP0070", "--title", "Later ARL change", "--path", "fast-track")
-    edit(root, "appendices/B.md", "after the date on which it was issued.",
-         "after the date on which it was first issued.")
+    edit(
+        root,
+        "appendices/B.md",
+        "after the date on which it was issued.",
+        "after the date on which it was first issued.",
+    )
     run("mod", "record", "SECMP0070")
     run("mod", "advance", "SECMP0070", "approved")
     run("designate", "5.10", "--effective", "2017-08-01", "--change", "SECMP0070")
     data = json.loads(run("diff", "5.7", "5.10", "Appendix B 4.3", "--format", "json").stdout)
     clause = next(c for c in data["documents"][0]["clauses"] if c["clause"] == "4.3")
-    authored = {(s["op"], s["text"].strip(), s["by"], s["date"]) for s in clause["segments"]
-                if s["op"] != "equal"}
+    authored = {
+        (s["op"], s["text"].strip(), s["by"], s["date"])
+        for s in clause["segments"]
+        if s["op"] != "equal"
+    }
     assert ("delete", "12", "SECMP0035", "2017-07-12") in authored
     assert ("insert", "up to 13", "SECMP0035", "2017-07-12") in authored
     assert ("insert", "first", "SECMP0070", "2017-08-01") in authored
@@ -103,23 +114,33 @@ def test_two_versions_changing_one_clause_keep_their_own_authors(tmp_path):
 
 
 def test_what_if_preview_with_pending_change_sets(demo):
-    result = run_cli("diff", "5.9", "5.9", "--with", "SECMP0039", "--with", "SECMP0006",
-                     "--format", "json", cwd=demo)
+    result = run_cli(
+        "diff",
+        "5.9",
+        "5.9",
+        "--with",
+        "SECMP0039",
+        "--with",
+        "SECMP0006",
+        "--format",
+        "json",
+        cwd=demo,
+    )
     data = json.loads(result.stdout)
     assert data["to"] == "SEC 5.9 with SECMP0039, SECMP0006"
     by = {d["id"]: {tuple(c["by"]) for c in d["clauses"]} for d in data["documents"]}
-    assert by == {"Section A": {("SECMP0039",)}, "Section G": {("SECMP0006",)},
-                  "Section M": {("SECMP0039",)}}
-    conflict = run_cli("diff", "5.9", "5.9", "--with", "SECMP0041", "--with", "SECMP0042",
-                       cwd=demo)
+    assert by == {
+        "Section A": {("SECMP0039",)},
+        "Section G": {("SECMP0006",)},
+        "Section M": {("SECMP0039",)},
+    }
+    conflict = run_cli("diff", "5.9", "5.9", "--with", "SECMP0041", "--with", "SECMP0042", cwd=demo)
     assert conflict.exit_code == 5 and "SECMP0042 does not apply" in conflict.stderr
 
 
 def test_redlines_are_byte_identical_on_rerun(demo, tmp_path):
-    first = run_cli("diff", "5.7", "5.9", "--format", "docx", "-o", str(tmp_path / "a"),
-                    cwd=demo)
-    second = run_cli("diff", "5.7", "5.9", "--format", "docx", "-o", str(tmp_path / "b"),
-                     cwd=demo)
+    first = run_cli("diff", "5.7", "5.9", "--format", "docx", "-o", str(tmp_path / "a"), cwd=demo)
+    second = run_cli("diff", "5.7", "5.9", "--format", "docx", "-o", str(tmp_path / "b"), cwd=demo)
     assert first.exit_code == second.exit_code == 0
     names = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert len(names) == 4
@@ -159,18 +180,20 @@ def test_diff_against_the_working_tree(demo, tmp_path):
 
 
 def test_nothing_changed(demo, tmp_path):
-    result = run_cli("diff", "5.9", "5.9", "--format", "docx", "-o", str(tmp_path / "x"),
-                     cwd=demo)
+    result = run_cli("diff", "5.9", "5.9", "--format", "docx", "-o", str(tmp_path / "x"), cwd=demo)
     assert result.exit_code == 0 and "No document changed" in result.stdout
     assert not (tmp_path / "x").exists()
 
 
-@pytest.mark.parametrize("args,code,fragment", [
-    (["5.7", "6.0"], 3, "no designated version 6.0"),
-    (["2016-01-01", "5.8"], 3, "no version of the code was in force on 2016-01-01"),
-    (["5.7", "5.8", "Appendix Q"], 3, "no document Appendix Q"),
-    (["5.7", "5.8", "--with", "NOPE"], 3, "no change set NOPE"),
-])
+@pytest.mark.parametrize(
+    "args,code,fragment",
+    [
+        (["5.7", "6.0"], 3, "no designated version 6.0"),
+        (["2016-01-01", "5.8"], 3, "no version of the code was in force on 2016-01-01"),
+        (["5.7", "5.8", "Appendix Q"], 3, "no document Appendix Q"),
+        (["5.7", "5.8", "--with", "NOPE"], 3, "no change set NOPE"),
+    ],
+)
 def test_diff_errors(demo, args, code, fragment):
     result = run_cli("diff", *args, cwd=demo)
     assert result.exit_code == code
@@ -197,7 +220,8 @@ def test_export_the_whole_code_and_one_document(demo, tmp_path):
 
 needs_readers = pytest.mark.skipif(
     not (shutil.which("pandoc") and shutil.which("soffice")) and not REQUIRE,
-    reason="pandoc and LibreOffice are not installed (CI installs them)")
+    reason="pandoc and LibreOffice are not installed (CI installs them)",
+)
 
 
 @needs_readers
@@ -207,8 +231,12 @@ def test_pandoc_reads_the_sample_redline(demo, tmp_path):
     path.write_bytes(data)
 
     def words(mode):
-        out = subprocess.run(["pandoc", f"--track-changes={mode}", str(path), "-t", "plain",
-                              "--wrap=none"], capture_output=True, text=True, check=True).stdout
+        out = subprocess.run(
+            ["pandoc", f"--track-changes={mode}", str(path), "-t", "plain", "--wrap=none"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
         return out.split("gives the earlier one.")[1].split("End of Appendix B")[0].split()
 
     tree = Tree(demo)
@@ -220,24 +248,39 @@ def test_pandoc_reads_the_sample_redline(demo, tmp_path):
 @needs_readers
 def test_libreoffice_converts_every_docx_and_html(demo, tmp_path):
     publications = sorted((demo / "publications").rglob("*.docx")) + sorted(
-        (demo / "publications").glob("*.html"))
+        (demo / "publications").glob("*.html")
+    )
     assert len(publications) == 7
     out = tmp_path / "pdf"
     env = {**os.environ, "HOME": str(tmp_path)}  # a private LibreOffice profile
     for path in publications:
         # HTML through Writer's own HTML filter, as a user opening it in LibreOffice would
         html = ["--infilter=HTML (StarWriter)"] if path.suffix == ".html" else []
-        result = subprocess.run(["soffice", "--headless", *html, "--convert-to",
-                                 "pdf:writer_pdf_Export", "--outdir", str(out), str(path)],
-                                capture_output=True, text=True, env=env, timeout=180)
+        result = subprocess.run(
+            [
+                "soffice",
+                "--headless",
+                *html,
+                "--convert-to",
+                "pdf:writer_pdf_Export",
+                "--outdir",
+                str(out),
+                str(path),
+            ],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=180,
+        )
         pdf = out / (path.stem + ".pdf")
         assert pdf.exists() and pdf.stat().st_size > 1000, result.stderr
         assert pdf.read_bytes().startswith(b"%PDF")
 
 
 def test_a_clause_reference_narrows_text_and_json(demo):
-    data = json.loads(run_cli("diff", "5.7", "5.8", "Appendix B 4.3", "--format", "json",
-                              cwd=demo).stdout)
+    data = json.loads(
+        run_cli("diff", "5.7", "5.8", "Appendix B 4.3", "--format", "json", cwd=demo).stdout
+    )
     assert [c["clause"] for c in data["documents"][0]["clauses"]] == ["4.3", "4.3.3"]
     text = run_cli("diff", "5.7", "5.8", "Appendix S 4.1", cwd=demo).stdout
     assert "no change" in text
@@ -251,5 +294,4 @@ def test_terminal_redline_in_colour(demo, monkeypatch):
     assert "\x1b[9;31m12" in text or "\x1b[31;9m12" in text  # red and struck through
     assert "up to 13" in text
     monkeypatch.setenv("NO_COLOR", "1")
-    assert "[-12-]{+up to 13+}" in run_cli("diff", "5.7", "5.8", "Appendix B 4.3",
-                                           cwd=demo).stdout
+    assert "[-12-]{+up to 13+}" in run_cli("diff", "5.7", "5.8", "Appendix B 4.3", cwd=demo).stdout

@@ -22,8 +22,9 @@ from tests.docx_walker import revision_ids, view
 DOC = DocId.parse("Appendix AC")
 # Words from any script, with tabs and characters XML forbids mixed in.
 chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r")
-words = st.text(alphabet=st.one_of(chars, st.sampled_from("\t\x07\x0c\x00 é中ß")), min_size=0,
-                max_size=40)
+words = st.text(
+    alphabet=st.one_of(chars, st.sampled_from("\t\x07\x0c\x00 é中ß")), min_size=0, max_size=40
+)
 kinds = st.sampled_from(["para", "para", "sub", "text"])
 
 
@@ -65,8 +66,11 @@ def document_pairs(draw):
         else:
             new_items[-1] = (new_items[-1][0], draw(words))
     old_title, new_title = draw(words.map(lambda s: "T" + s)), draw(words.map(lambda s: "T" + s))
-    old = draw(st.sampled_from([render(old_items, old_title), None])) if not old_items else \
-        render(old_items, old_title)
+    old = (
+        draw(st.sampled_from([render(old_items, old_title), None]))
+        if not old_items
+        else render(old_items, old_title)
+    )
     new = None if draw(st.integers(0, 15)) == 0 else render(new_items, new_title)
     return old, new
 
@@ -97,8 +101,9 @@ def test_accept_all_is_new_and_reject_all_is_old(pair):
 
 def test_the_docx_obeys_the_ooxml_pitfalls():
     old = render([("para", "Keep  two spaces"), ("text", "tab\there"), ("para", "gone")], "A")
-    new = render([("para", "Keep  two spaces now"), ("text", "tab\there \x07 bell"),
-                  ("sub", "x")], "A")
+    new = render(
+        [("para", "Keep  two spaces now"), ("text", "tab\there \x07 bell"), ("sub", "x")], "A"
+    )
     data, _, _ = redline_bytes(old, new)
     import io
     import zipfile
@@ -109,9 +114,15 @@ def test_the_docx_obeys_the_ooxml_pitfalls():
         assert "\t" not in m.group(3) and "\n" not in m.group(3)
     assert "<w:tab/>" in xml and "\u2407" in xml  # a tab element, the bell as a picture
     assert re.search(r"<w:ins [^>]*><w:r><w:t", xml) and re.search(
-        r"<w:del [^>]*><w:r><w:delText", xml)
-    assert "<w:ins" not in re.sub(r"<w:ins [^>]*>(.*?)</w:ins>", lambda m: m.group(1)
-                                  .replace("<w:ins", "!NESTED!"), xml) or "!NESTED!" not in xml
+        r"<w:del [^>]*><w:r><w:delText", xml
+    )
+    assert (
+        "<w:ins"
+        not in re.sub(
+            r"<w:ins [^>]*>(.*?)</w:ins>", lambda m: m.group(1).replace("<w:ins", "!NESTED!"), xml
+        )
+        or "!NESTED!" not in xml
+    )
     assert 'w:date="2017-07-12T00:00:00Z"' in xml
     # a paragraph-mark revision comes first in the mark's run properties
     for m in re.finditer(r"<w:pPr>(.*?)</w:pPr>", xml):
@@ -129,13 +140,18 @@ def test_same_input_same_bytes():
 # -- independent readers: pandoc (and LibreOffice, in test_publish) ----------------------------
 
 REQUIRE = bool(os.environ.get("SECTOOL_REQUIRE_READERS"))
-needs_pandoc = pytest.mark.skipif(not shutil.which("pandoc") and not REQUIRE,
-                                  reason="pandoc is not installed (CI installs it)")
+needs_pandoc = pytest.mark.skipif(
+    not shutil.which("pandoc") and not REQUIRE, reason="pandoc is not installed (CI installs it)"
+)
 
 
 def pandoc_words(path: Path, mode: str) -> list[str]:
-    out = subprocess.run(["pandoc", f"--track-changes={mode}", str(path), "-t", "plain",
-                          "--wrap=none"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        ["pandoc", f"--track-changes={mode}", str(path), "-t", "plain", "--wrap=none"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return out.split("End of Appendix AC")[0].split()
 
 
@@ -146,8 +162,12 @@ def expected_words(document) -> list[str]:
 
 @needs_pandoc
 @given(document_pairs())
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 def test_pandoc_agrees(tmp_path_factory, pair):
     old, new = pair
     data, old_doc, new_doc = redline_bytes(old, new)

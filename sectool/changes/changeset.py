@@ -21,10 +21,27 @@ _ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?")
 MODIFICATION_PATHS = ("1", "2", "3", "fast-track", "urgent")
 DIRECTION_PATHS = ("designation", "re-designation", "variation")
 KINDS = ("modification", "direction")
-STATES = ("raised", "initial-report", "refinement", "report-phase", "consultation",
-          "change-board", "approved", "rejected", "withdrawn", "implemented")
-PENDING = ("raised", "initial-report", "refinement", "report-phase", "consultation",
-           "change-board", "approved")
+STATES = (
+    "raised",
+    "initial-report",
+    "refinement",
+    "report-phase",
+    "consultation",
+    "change-board",
+    "approved",
+    "rejected",
+    "withdrawn",
+    "implemented",
+)
+PENDING = (
+    "raised",
+    "initial-report",
+    "refinement",
+    "report-phase",
+    "consultation",
+    "change-board",
+    "approved",
+)
 
 # The Section D lifecycle: where a proposal may go next. "implemented" is set by designation.
 _NEXT = {
@@ -113,22 +130,25 @@ class ChangeSet:
     def advance(self, state: str, date: str, note: str = "") -> None:
         """Move along the lifecycle, or refuse with the states that are allowed."""
         if state not in STATES:
-            raise BadTransition(f"'{state}' is not a lifecycle state",
-                                "states: " + ", ".join(STATES))
+            raise BadTransition(
+                f"'{state}' is not a lifecycle state", "states: " + ", ".join(STATES)
+            )
         if state == "implemented":
-            raise BadTransition(f"{self.id} can only become implemented by designation",
-                                f"run `sectool designate VERSION --change {self.id}`")
+            raise BadTransition(
+                f"{self.id} can only become implemented by designation",
+                f"run `sectool designate VERSION --change {self.id}`",
+            )
         allowed = self.allowed_next()
         if state not in allowed:
             raise BadTransition(
                 f"{self.id} cannot go from {self.state} to {state}",
-                ("allowed next: " + ", ".join(allowed)) if allowed
-                else f"{self.state} is final",
+                ("allowed next: " + ", ".join(allowed)) if allowed else f"{self.state} is final",
             )
         if self.history and date < self.history[-1]["date"]:
-            raise BadTransition(f"{date} is before {self.id}'s last step "
-                                f"({self.history[-1]['date']})",
-                                "give a date on or after the last step, with --date")
+            raise BadTransition(
+                f"{date} is before {self.id}'s last step ({self.history[-1]['date']})",
+                "give a date on or after the last step, with --date",
+            )
         self.state = state
         self.history.append({"state": state, "date": date, "note": note})
 
@@ -153,8 +173,7 @@ class ChangeSet:
     def as_json(self) -> dict:
         data = json.loads(self.dumps())
         data["documents"] = [str(d) for d in sorted(self.documents)]
-        data["document_changes"] = {str(d): c.as_json() for d, c in
-                                    sorted(self.documents.items())}
+        data["document_changes"] = {str(d): c.as_json() for d, c in sorted(self.documents.items())}
         return data
 
     @classmethod
@@ -162,8 +181,12 @@ class ChangeSet:
         try:
             data = json.loads(text)
             change = cls(
-                id=check_id(data["id"]), title=str(data["title"]), kind=data["kind"],
-                path=str(data["path"]), base=data.get("base"), state=data["state"],
+                id=check_id(data["id"]),
+                title=str(data["title"]),
+                kind=data["kind"],
+                path=str(data["path"]),
+                base=data.get("base"),
+                state=data["state"],
                 history=list(data.get("history", [])),
                 implemented_in=data.get("implemented_in"),
             )
@@ -174,9 +197,11 @@ class ChangeSet:
             exc.path = path
             raise
         except Exception as exc:  # noqa: BLE001 - any shape error is a malformed manifest
-            raise MalformedChange(f"{path} is not a valid change set manifest: {exc}",
-                                  "fix the JSON, or restore it with git checkout",
-                                  path=path) from None
+            raise MalformedChange(
+                f"{path} is not a valid change set manifest: {exc}",
+                "fix the JSON, or restore it with git checkout",
+                path=path,
+            ) from None
         _validate(change, path)
         return change
 
@@ -200,6 +225,8 @@ def _validate(change: ChangeSet, path: str) -> None:
         if doc.version is not None and not looks_like_version(str(doc.version)):
             problems.append(f"{doc.doc_id}: version '{doc.version}' is not a version label")
     if problems:
-        raise MalformedChange(f"{path}: " + "; ".join(problems),
-                              "fix the manifest; `sectool mod new --help` lists the values",
-                              path=path)
+        raise MalformedChange(
+            f"{path}: " + "; ".join(problems),
+            "fix the manifest; `sectool mod new --help` lists the values",
+            path=path,
+        )

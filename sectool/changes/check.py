@@ -38,12 +38,20 @@ class Conflict:
         if self.label:
             where += f" ({self.label})"
         a, b = self.changes
-        return f"{a} and {b} both change {where}" if self.reason == "both change it" \
+        return (
+            f"{a} and {b} both change {where}"
+            if self.reason == "both change it"
             else f"{a} and {b} {self.reason} in {where}"
+        )
 
     def as_json(self) -> dict:
-        return {"changes": list(self.changes), "document": str(self.document),
-                "clause": self.clause, "label": self.label or None, "message": self.describe()}
+        return {
+            "changes": list(self.changes),
+            "document": str(self.document),
+            "clause": self.clause,
+            "label": self.label or None,
+            "message": self.describe(),
+        }
 
 
 @dataclass
@@ -58,9 +66,12 @@ class CheckReport:
         return not self.conflicts and not self.not_applying
 
     def as_json(self) -> dict:
-        return {"latest": self.latest, "checked": self.checked,
-                "conflicts": [c.as_json() for c in self.conflicts],
-                "not_applying": self.not_applying}
+        return {
+            "latest": self.latest,
+            "checked": self.checked,
+            "conflicts": [c.as_json() for c in self.conflicts],
+            "not_applying": self.not_applying,
+        }
 
 
 def _parse(doc_id: DocId, text: str | None) -> Document | None:
@@ -80,8 +91,9 @@ def check_changes(tree: Tree, ids: list[str] | None = None) -> CheckReport:
     """Check the named (default: every pending) change set against the latest version."""
     latest = tree.register.latest
     onto = tree.snapshot(latest.version) if latest else None
-    changes = [load_change(tree, i) for i in ids] if ids else [c for c in load_all(tree)
-                                                                if c.pending]
+    changes = (
+        [load_change(tree, i) for i in ids] if ids else [c for c in load_all(tree) if c.pending]
+    )
     report = CheckReport(latest.version if latest else None, [c.id for c in changes])
     merged: dict[str, dict] = {}
     keys: dict[str, dict] = {}
@@ -95,12 +107,14 @@ def check_changes(tree: Tree, ids: list[str] | None = None) -> CheckReport:
             continue
         failed = [str(d) for d, r in results.items() if not r.clean]
         if failed:
-            report.not_applying.append({
-                "id": change.id,
-                "reason": f"drafted on SEC {change.base}; its edits to {', '.join(failed)} "
-                          f"overlap changes made since (rebase with `sectool mod rebase "
-                          f"{change.id}`)",
-            })
+            report.not_applying.append(
+                {
+                    "id": change.id,
+                    "reason": f"drafted on SEC {change.base}; its edits to {', '.join(failed)} "
+                    f"overlap changes made since (rebase with `sectool mod rebase "
+                    f"{change.id}`)",
+                }
+            )
             continue
         merged[change.id] = results
     for a, b in combinations([c for c in changes if c.id in merged], 2):
@@ -117,8 +131,7 @@ def _pair_conflicts(a: ChangeSet, b: ChangeSet, keys, merged, onto: Snapshot | N
         ours = onto.text(doc_id.path) if onto else None
         together = merge_text(ours, merged[a.id][doc_id].text, merged[b.id][doc_id].text)
         if not together.clean and not shared:
-            found.append(Conflict((a.id, b.id), doc_id, None, "",
-                                  "cannot be merged together"))
+            found.append(Conflict((a.id, b.id), doc_id, None, "", "cannot be merged together"))
     return found
 
 
@@ -128,8 +141,10 @@ def rebase_change(tree: Tree, change_id: str, onto_label: str | None = None) -> 
     _check_editable(change)
     record = tree.register.at(onto_label) if onto_label else tree.register.latest
     if record is None:
-        raise NothingToDo("there is no designated version to rebase onto",
-                          "designate a first version with `sectool designate`")
+        raise NothingToDo(
+            "there is no designated version to rebase onto",
+            "designate a first version with `sectool designate`",
+        )
     if change.base == record.version:
         raise NothingToDo(f"{change_id} is already based on SEC {record.version}", "")
     onto = tree.snapshot(record.version)
@@ -142,8 +157,12 @@ def rebase_change(tree: Tree, change_id: str, onto_label: str | None = None) -> 
         old_base = change.base
         change.base = record.version
         with tree.store.lock():
-            commit_change(tree, change, diffs,
-                          f"{change_id}: rebase from SEC {old_base} onto SEC {record.version}")
+            commit_change(
+                tree,
+                change,
+                diffs,
+                f"{change_id}: rebase from SEC {old_base} onto SEC {record.version}",
+            )
         return change
     for doc_id, result in results.items():
         write_file(tree.root, doc_id.path, result.text)

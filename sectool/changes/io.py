@@ -33,7 +33,8 @@ def load_change(tree: Tree, change_id: str) -> ChangeSet:
         close = difflib.get_close_matches(change_id, known, n=3, cutoff=0.5)
         raise UnknownChange(
             f"there is no change set {change_id}",
-            ("closest: " + ", ".join(close)) if close
+            ("closest: " + ", ".join(close))
+            if close
             else f"register it with `sectool mod new {change_id} --title ...`",
         )
     rel = f"{FOLDER}/{change_id}/{MANIFEST}"
@@ -51,8 +52,9 @@ def load_change_at(snapshot: Snapshot, change_id: str) -> ChangeSet | None:
     return ChangeSet.loads(text, rel) if text is not None else None
 
 
-def read_diff(tree: Tree, change: ChangeSet, doc_id: DocId,
-              snapshot: Snapshot | None = None) -> str:
+def read_diff(
+    tree: Tree, change: ChangeSet, doc_id: DocId, snapshot: Snapshot | None = None
+) -> str:
     rel = change.diff_path(doc_id)
     if snapshot is not None and snapshot.rev is not None:
         text = snapshot.text(rel)
@@ -60,9 +62,11 @@ def read_diff(tree: Tree, change: ChangeSet, doc_id: DocId,
         path = tree.root / rel
         text = decode(path.read_bytes(), rel) if path.is_file() else None
     if text is None:
-        raise UnknownChange(f"{change.id} names {doc_id} but {rel} is missing",
-                            "record the change set again, or restore the file from git",
-                            path=rel)
+        raise UnknownChange(
+            f"{change.id} names {doc_id} but {rel} is missing",
+            "record the change set again, or restore the file from git",
+            path=rel,
+        )
     return text
 
 
@@ -83,8 +87,9 @@ class DocTexts:
     theirs: str | None
 
 
-def change_texts(tree: Tree, change: ChangeSet, at: Snapshot | None = None,
-                 only: set[DocId] | None = None) -> list[DocTexts]:
+def change_texts(
+    tree: Tree, change: ChangeSet, at: Snapshot | None = None, only: set[DocId] | None = None
+) -> list[DocTexts]:
     """Apply each of the change set's diffs to the exact text of its base version.
 
     The diffs are read from the working tree, or from the designated version ``at``;
@@ -103,9 +108,12 @@ def change_texts(tree: Tree, change: ChangeSet, at: Snapshot | None = None,
     return out
 
 
-def merge_onto(texts: list[DocTexts], onto: Snapshot | None,
-               current: dict[DocId, str | None] | None = None,
-               label: str = "") -> dict[DocId, MergeResult]:
+def merge_onto(
+    texts: list[DocTexts],
+    onto: Snapshot | None,
+    current: dict[DocId, str | None] | None = None,
+    label: str = "",
+) -> dict[DocId, MergeResult]:
     """Each document of a change set merged onto ``onto`` (or onto ``current`` texts)."""
     results = {}
     for item in texts:

@@ -20,8 +20,12 @@ class MergeResult:
         return self.conflicts == 0
 
 
-def merge_text(base: str | None, ours: str | None, theirs: str | None,
-               labels: tuple[str, str, str] = ("ours", "base", "theirs")) -> MergeResult:
+def merge_text(
+    base: str | None,
+    ours: str | None,
+    theirs: str | None,
+    labels: tuple[str, str, str] = ("ours", "base", "theirs"),
+) -> MergeResult:
     """Merge ``theirs`` (base + a change set) onto ``ours`` (the later text) from ``base``.
 
     Added and removed files are handled here: git merge-file only knows about text.
@@ -42,13 +46,14 @@ def merge_text(base: str | None, ours: str | None, theirs: str | None,
             path.write_bytes(text.encode("utf-8"))
             files.append(str(path))
         proc = subprocess.run(
-            ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2],
-             *files],
+            ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2], *files],
             capture_output=True,
         )
     if proc.returncode < 0 or proc.returncode > 127:
-        raise GitFailure(f"git merge-file failed: {proc.stderr.decode(errors='replace')}",
-                         "check that git is installed and working")
+        raise GitFailure(
+            f"git merge-file failed: {proc.stderr.decode(errors='replace')}",
+            "check that git is installed and working",
+        )
     return MergeResult(proc.stdout.decode("utf-8"), proc.returncode)
 
 
@@ -58,4 +63,5 @@ CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ")
 def has_conflict_markers(text: str) -> bool:
     lines = text.splitlines()
     return any(line.startswith("<<<<<<< ") for line in lines) and any(
-        line.startswith(">>>>>>> ") for line in lines)
+        line.startswith(">>>>>>> ") for line in lines
+    )

@@ -94,28 +94,37 @@ def parse_patch(text: str, source: str = "patch") -> list[FilePatch]:
     while i < len(lines):
         line = lines[i]
         if line.startswith("GIT binary patch") or line.startswith("Binary files"):
-            raise BadPatch(f"{source}:{i + 1}: binary patches cannot be recorded",
-                           "a SEC document is text; diff the text files instead")
+            raise BadPatch(
+                f"{source}:{i + 1}: binary patches cannot be recorded",
+                "a SEC document is text; diff the text files instead",
+            )
         if line.startswith(("rename from", "rename to", "copy from", "copy to")):
-            raise BadPatch(f"{source}:{i + 1}: renames are not supported",
-                           "record the removal and the addition as two files")
+            raise BadPatch(
+                f"{source}:{i + 1}: renames are not supported",
+                "record the removal and the addition as two files",
+            )
         if line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "):
-            current = FilePatch(_path(line[4:], source, i + 1), _path(lines[i + 1][4:], source,
-                                                                        i + 2), line=i + 1)
+            current = FilePatch(
+                _path(line[4:], source, i + 1), _path(lines[i + 1][4:], source, i + 2), line=i + 1
+            )
             patches.append(current)
             i += 2
             continue
         m = _HUNK.fullmatch(line)
         if m:
             if current is None:
-                raise BadPatch(f"{source}:{i + 1}: a hunk before any file header",
-                               "the patch needs --- and +++ lines before each file's hunks")
+                raise BadPatch(
+                    f"{source}:{i + 1}: a hunk before any file header",
+                    "the patch needs --- and +++ lines before each file's hunks",
+                )
             i = _read_hunk(m, lines, i + 1, current, source)
             continue
         i += 1
     if not patches:
-        raise BadPatch(f"{source} contains no file differences",
-                       "make the patch with `git diff` or `diff -u` from the tree root")
+        raise BadPatch(
+            f"{source} contains no file differences",
+            "make the patch with `git diff` or `diff -u` from the tree root",
+        )
     return patches
 
 
@@ -142,8 +151,10 @@ def _read_hunk(m: re.Match, lines: list[str], i: int, fp: FilePatch, source: str
         body.append(lines[i])
         i += 1
     if seen_old != old_len or seen_new != new_len:
-        raise BadPatch(f"{source}:{i}: a hunk of {fp.path} is shorter than its header says",
-                       "the patch was truncated or edited by hand; make it again")
+        raise BadPatch(
+            f"{source}:{i}: a hunk of {fp.path} is shorter than its header says",
+            "the patch was truncated or edited by hand; make it again",
+        )
     fp.hunks.append((old_start, old_len, new_start, new_len, body))
     return i
 
@@ -155,23 +166,30 @@ def _path(raw: str, source: str, line: int) -> str | None:
     if raw.startswith(("a/", "b/")):
         raw = raw[2:]
     if raw.startswith("/") or ".." in raw.split("/"):
-        raise BadPatch(f"{source}:{line}: path {raw} is outside the tree",
-                       "paths must be relative to the tree root, like appendices/B.md")
+        raise BadPatch(
+            f"{source}:{line}: path {raw} is outside the tree",
+            "paths must be relative to the tree root, like appendices/B.md",
+        )
     if DocId.from_path(raw) is None:
-        raise BadPatch(f"{source}:{line}: {raw} is not a SEC document",
-                       "documents are sections/<Letter>.md, schedules/<N>.md, "
-                       "appendices/<Letters>.md")
+        raise BadPatch(
+            f"{source}:{line}: {raw} is not a SEC document",
+            "documents are sections/<Letter>.md, schedules/<N>.md, appendices/<Letters>.md",
+        )
     return raw
 
 
 def apply_patch(fp: FilePatch, base: str | None, source: str = "patch") -> str | None:
     """Apply one file's diff to the exact text it was made from."""
     if fp.old_path is None and base is not None:
-        raise PatchMismatch(f"{source}: {fp.path} already exists in the base version",
-                            "diff against the base version, or edit the existing document")
+        raise PatchMismatch(
+            f"{source}: {fp.path} already exists in the base version",
+            "diff against the base version, or edit the existing document",
+        )
     if fp.old_path is not None and base is None:
-        raise PatchMismatch(f"{source}: {fp.path} does not exist in the base version",
-                            "check the change set's base version (sectool mod show)")
+        raise PatchMismatch(
+            f"{source}: {fp.path} does not exist in the base version",
+            "check the change set's base version (sectool mod show)",
+        )
     old = (base or "").splitlines(keepends=True)
     out: list[str] = []
     pos = 0
@@ -186,8 +204,10 @@ def apply_patch(fp: FilePatch, base: str | None, source: str = "patch") -> str |
     out += old[pos:]
     if fp.new_path is None:
         if out:
-            raise PatchMismatch(f"{source}: deleting {fp.path} leaves text behind",
-                                "the base version has text this patch does not remove")
+            raise PatchMismatch(
+                f"{source}: deleting {fp.path} leaves text behind",
+                "the base version has text this patch does not remove",
+            )
         return None
     return "".join(out)
 

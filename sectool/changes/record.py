@@ -46,8 +46,9 @@ def latest_snapshot(tree: Tree) -> Snapshot | None:
     return tree.snapshot(latest.version) if latest else None
 
 
-def commit_change(tree: Tree, change: ChangeSet, diffs: dict[DocId, str | None],
-                  message: str) -> str:
+def commit_change(
+    tree: Tree, change: ChangeSet, diffs: dict[DocId, str | None], message: str
+) -> str:
     """Write the manifest and diffs of a change set as one commit (the caller holds the lock)."""
     files: dict[str, bytes | None] = {change.manifest_path: change.dumps().encode("utf-8")}
     for doc_id, text in diffs.items():
@@ -56,21 +57,31 @@ def commit_change(tree: Tree, change: ChangeSet, diffs: dict[DocId, str | None],
     return tree.store.transaction(files, message)
 
 
-def new_change(tree: Tree, change_id: str, title: str, kind: str = "modification",
-               path: str | None = None, base: str | None = None,
-               date: str | None = None) -> ChangeSet:
+def new_change(
+    tree: Tree,
+    change_id: str,
+    title: str,
+    kind: str = "modification",
+    path: str | None = None,
+    base: str | None = None,
+    date: str | None = None,
+) -> ChangeSet:
     """Register a proposal (``raised``) or a direction (``approved``)."""
     check_id(change_id)
     if not title.strip():
         raise MalformedChange("a change set needs a title", "give one with --title")
     if kind not in KINDS:
-        raise MalformedChange(f"kind '{kind}' is not one of {', '.join(KINDS)}",
-                              "use --kind modification or --kind direction")
+        raise MalformedChange(
+            f"kind '{kind}' is not one of {', '.join(KINDS)}",
+            "use --kind modification or --kind direction",
+        )
     paths = DIRECTION_PATHS if kind == "direction" else MODIFICATION_PATHS
     path = path or ("variation" if kind == "direction" else "2")
     if path not in paths:
-        raise MalformedChange(f"path '{path}' does not fit a {kind}",
-                              f"a {kind}'s --path is one of: {', '.join(paths)}")
+        raise MalformedChange(
+            f"path '{path}' does not fit a {kind}",
+            f"a {kind}'s --path is one of: {', '.join(paths)}",
+        )
     latest = tree.register.latest
     if base is None:
         base = latest.version if latest else None
@@ -78,18 +89,28 @@ def new_change(tree: Tree, change_id: str, title: str, kind: str = "modification
         base = tree.register.at(base).version
     when = parse_date(date).isoformat() if date else today()
     state = "approved" if kind == "direction" else "raised"
-    change = ChangeSet(change_id, title.strip(), kind, path, base, state,
-                       [{"state": state, "date": when, "note": "registered"}])
+    change = ChangeSet(
+        change_id,
+        title.strip(),
+        kind,
+        path,
+        base,
+        state,
+        [{"state": state, "date": when, "note": "registered"}],
+    )
     with tree.store.lock():
         if (tree.root / FOLDER / change_id).exists():
-            raise DuplicateChange(f"a change set {change_id} already exists",
-                                  f"see it with `sectool mod show {change_id}`, or pick a new id")
+            raise DuplicateChange(
+                f"a change set {change_id} already exists",
+                f"see it with `sectool mod show {change_id}`, or pick a new id",
+            )
         commit_change(tree, change, {}, f"{change_id}: register ({kind}, {state})")
     return change
 
 
-def advance_change(tree: Tree, change_id: str, state: str, date: str | None = None,
-                   note: str = "") -> ChangeSet:
+def advance_change(
+    tree: Tree, change_id: str, state: str, date: str | None = None, note: str = ""
+) -> ChangeSet:
     change = load_change(tree, change_id)
     before = change.state
     change.advance(state, parse_date(date).isoformat() if date else today(), note)
@@ -117,8 +138,10 @@ def _document_paths(tree: Tree, snapshot: Snapshot | None) -> list[str]:
 
 def _check_editable(change: ChangeSet) -> None:
     if not change.pending or change.state == "implemented":
-        raise BadTransition(f"{change.id} is {change.state}; its text can no longer change",
-                            "register a new change set for further edits")
+        raise BadTransition(
+            f"{change.id} is {change.state}; its text can no longer change",
+            "register a new change set for further edits",
+        )
 
 
 def _parse_new(doc_id: DocId, text: str | None, where: str) -> str | None:
@@ -137,11 +160,16 @@ def record_worktree(tree: Tree, change_id: str) -> RecordResult:
     _check_editable(change)
     rebase = _rebase_state(tree)
     if rebase and rebase["id"] != change_id:
-        raise BadTransition(f"{rebase['id']} is being drafted in the working tree",
-                            f"finish with `sectool mod record {rebase['id']}`, or give it up "
-                            "with `sectool mod abort`")
-    onto_label = rebase["onto"] if rebase else (tree.register.latest.version
-                                                if tree.register.latest else None)
+        raise BadTransition(
+            f"{rebase['id']} is being drafted in the working tree",
+            f"finish with `sectool mod record {rebase['id']}`, or give it up "
+            "with `sectool mod abort`",
+        )
+    onto_label = (
+        rebase["onto"]
+        if rebase
+        else (tree.register.latest.version if tree.register.latest else None)
+    )
     onto = tree.snapshot(onto_label) if onto_label else None
     if change.documents and change.base != onto_label and not rebase:
         raise BadTransition(
@@ -159,13 +187,17 @@ def record_worktree(tree: Tree, change_id: str) -> RecordResult:
         before = snapshot_text(onto, doc_id)
         if now != before:
             if now is not None and has_conflict_markers(now):
-                raise MalformedDocument(f"{rel} still has conflict markers",
-                                        "resolve every <<<<<<< ... >>>>>>> block, then record",
-                                        path=rel)
+                raise MalformedDocument(
+                    f"{rel} still has conflict markers",
+                    "resolve every <<<<<<< ... >>>>>>> block, then record",
+                    path=rel,
+                )
             edits[doc_id] = (before, _parse_new(doc_id, now, rel))
     if not edits:
-        raise NothingToDo(f"no document differs from SEC {onto_label or '(empty)'}",
-                          "edit documents in the working tree, then record")
+        raise NothingToDo(
+            f"no document differs from SEC {onto_label or '(empty)'}",
+            "edit documents in the working tree, then record",
+        )
     diffs: dict[DocId, str | None] = {}
     if rebase:
         diffs = {d: None for d in change.documents if d not in edits}
@@ -175,8 +207,12 @@ def record_worktree(tree: Tree, change_id: str) -> RecordResult:
         _set_op(change, doc_id, before, now)
     change.base = onto_label
     with tree.store.lock():
-        commit_change(tree, change, diffs, f"{change_id}: record legal text ("
-                      + ", ".join(str(d) for d in sorted(edits)) + ")")
+        commit_change(
+            tree,
+            change,
+            diffs,
+            f"{change_id}: record legal text (" + ", ".join(str(d) for d in sorted(edits)) + ")",
+        )
     latest = tree.register.latest
     restore_to = tree.snapshot(latest.version) if latest else None
     for doc_id in edits:
@@ -225,11 +261,19 @@ def record_patch(tree: Tree, change_id: str, patch_text: str, source: str) -> Re
         _set_op(change, doc_id, before, now)
         touched.append(doc_id)
     if not touched:
-        raise NothingToDo(f"{source} changes nothing that {change_id} does not already change",
-                          "check that the patch is the one you meant")
+        raise NothingToDo(
+            f"{source} changes nothing that {change_id} does not already change",
+            "check that the patch is the one you meant",
+        )
     with tree.store.lock():
-        commit_change(tree, change, diffs, f"{change_id}: record legal text from {source} ("
-                      + ", ".join(str(d) for d in sorted(touched)) + ")")
+        commit_change(
+            tree,
+            change,
+            diffs,
+            f"{change_id}: record legal text from {source} ("
+            + ", ".join(str(d) for d in sorted(touched))
+            + ")",
+        )
     return RecordResult(change, sorted(touched))
 
 
@@ -251,12 +295,16 @@ def edit_change(tree: Tree, change_id: str) -> list[DocId]:
     change = load_change(tree, change_id)
     _check_editable(change)
     if _rebase_state(tree):
-        raise BadTransition(f"{_rebase_state(tree)['id']} is already being drafted",
-                            "finish with `sectool mod record ID`, or `sectool mod abort`")
+        raise BadTransition(
+            f"{_rebase_state(tree)['id']} is already being drafted",
+            "finish with `sectool mod record ID`, or `sectool mod abort`",
+        )
     latest = tree.register.latest.version if tree.register.latest else None
     if change.documents and change.base != latest:
-        raise BadTransition(f"{change_id} is based on SEC {change.base}, not SEC {latest}",
-                            f"bring it up to date with `sectool mod rebase {change_id}` first")
+        raise BadTransition(
+            f"{change_id} is based on SEC {change.base}, not SEC {latest}",
+            f"bring it up to date with `sectool mod rebase {change_id}` first",
+        )
     paths = [d.path for d in change.documents]
     ensure_clean(tree, paths, f"cannot edit {change_id}")
     for item in change_texts(tree, change):
@@ -269,8 +317,9 @@ def abort_session(tree: Tree) -> str:
     """Give up a drafting session: the change set stays as last recorded."""
     state = _rebase_state(tree)
     if state is None:
-        raise NothingToDo("no change set is being drafted in the working tree",
-                          "`sectool mod edit ID` starts one")
+        raise NothingToDo(
+            "no change set is being drafted in the working tree", "`sectool mod edit ID` starts one"
+        )
     change = load_change(tree, state["id"])
     latest = tree.register.latest
     restore_to = tree.snapshot(latest.version) if latest else None

@@ -21,9 +21,15 @@ class ChangeView:
         from sectool.render.text import Run, redline_runs
 
         c = self.change
-        out = [[Run(f"{c.id}: {c.title}", "heading")],
-               [Run(f"{c.kind}, path {c.path}, {c.state}, based on SEC {c.base or '(empty)'}",
-                    "meta")]]
+        out = [
+            [Run(f"{c.id}: {c.title}", "heading")],
+            [
+                Run(
+                    f"{c.kind}, path {c.path}, {c.state}, based on SEC {c.base or '(empty)'}",
+                    "meta",
+                )
+            ],
+        ]
         if not self.diffs:
             out.append([Run("no legal text recorded yet", "meta")])
         for doc_id, op, diff in self.diffs:
@@ -36,8 +42,12 @@ class ChangeView:
     def as_json(self) -> dict:
         data = self.change.as_json()
         data["redline"] = [
-            {"id": str(doc_id), "op": op, "version": self.change.documents[doc_id].version,
-             "clauses": [clause_json(item) for item in diff.changes]}
+            {
+                "id": str(doc_id),
+                "op": op,
+                "version": self.change.documents[doc_id].version,
+                "clauses": [clause_json(item) for item in diff.changes],
+            }
             for doc_id, op, diff in self.diffs
         ]
         return data
@@ -45,8 +55,12 @@ class ChangeView:
 
 def clause_json(item) -> dict:
     return {
-        "clause": item.clause, "label": item.label or None, "op": item.op,
-        "by": list(item.by), "old": item.old_text, "new": item.new_text,
+        "clause": item.clause,
+        "label": item.label or None,
+        "op": item.op,
+        "by": list(item.by),
+        "old": item.old_text,
+        "new": item.new_text,
         "segments": [_segment_json(s) for s in item.segments],
     }
 
@@ -57,8 +71,7 @@ def change_redline(tree: Tree, change_id: str) -> ChangeView:
     for item in change_texts(tree, change):
         old = parse_document(item.base, item.doc_id) if item.base is not None else None
         new = parse_document(item.theirs, item.doc_id) if item.theirs is not None else None
-        diffs.append((item.doc_id, change.documents[item.doc_id].op,
-                      compare_documents(old, new)))
+        diffs.append((item.doc_id, change.documents[item.doc_id].op, compare_documents(old, new)))
     return ChangeView(change, diffs)
 
 

@@ -31,12 +31,20 @@ class CheckResult:
         return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in self.findings)
 
     def summary(self) -> dict:
-        return {"errors": self.count("error"), "warnings": self.count("warning"),
-                "documents": self.documents, "change_sets": self.change_sets}
+        return {
+            "errors": self.count("error"),
+            "warnings": self.count("warning"),
+            "documents": self.documents,
+            "change_sets": self.change_sets,
+        }
 
 
-def run_checks(tree: Tree, targets: list[str] | None = None,
-               changed_since: str | None = None, base: Path | None = None) -> CheckResult:
+def run_checks(
+    tree: Tree,
+    targets: list[str] | None = None,
+    changed_since: str | None = None,
+    base: Path | None = None,
+) -> CheckResult:
     """Check the working tree; limit the findings to ``targets`` and/or what changed."""
     from sectool.checks import changes, history, references, structure, terms
 
@@ -52,8 +60,12 @@ def run_checks(tree: Tree, targets: list[str] | None = None,
     if scope is not None:
         findings = [f for f in findings if f.path is None or _in(f.path, scope)]
     findings.sort(key=lambda f: (f.path or "", f.line or 0, f.rule))
-    return CheckResult(findings, len(context.documents), len(context.changes),
-                       sorted(scope) if scope is not None else [])
+    return CheckResult(
+        findings,
+        len(context.documents),
+        len(context.changes),
+        sorted(scope) if scope is not None else [],
+    )
 
 
 def _in(path: str, scope: set[str]) -> bool:

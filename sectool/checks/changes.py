@@ -34,38 +34,73 @@ def _lifecycle(context: CheckContext, change: ChangeSet) -> list[Finding]:
     out = []
     history = change.history
     if not history or history[-1].get("state") != change.state:
-        out.append(Finding("changes.lifecycle", "error",
-                           f"{change.id} is {change.state} but its history ends "
-                           f"{history[-1].get('state') if history else 'empty'}",
-                           "change state only with `sectool mod advance`", **_at(change)))
+        out.append(
+            Finding(
+                "changes.lifecycle",
+                "error",
+                f"{change.id} is {change.state} but its history ends "
+                f"{history[-1].get('state') if history else 'empty'}",
+                "change state only with `sectool mod advance`",
+                **_at(change),
+            )
+        )
     dates = [h.get("date", "") for h in history]
     if dates != sorted(dates):
-        out.append(Finding("changes.lifecycle", "error",
-                           f"{change.id}'s history goes back in time",
-                           "history dates must not decrease", **_at(change)))
+        out.append(
+            Finding(
+                "changes.lifecycle",
+                "error",
+                f"{change.id}'s history goes back in time",
+                "history dates must not decrease",
+                **_at(change),
+            )
+        )
     versions = {v.version: v for v in context.tree.register.versions}
     if change.state == "implemented":
         record = versions.get(change.implemented_in or "")
         if record is None or change.id not in {c["id"] for c in record.changes}:
-            out.append(Finding("changes.lifecycle", "error",
-                               f"{change.id} says it was implemented in SEC "
-                               f"{change.implemented_in}, which does not record it",
-                               "only designation marks a change set implemented", **_at(change)))
+            out.append(
+                Finding(
+                    "changes.lifecycle",
+                    "error",
+                    f"{change.id} says it was implemented in SEC "
+                    f"{change.implemented_in}, which does not record it",
+                    "only designation marks a change set implemented",
+                    **_at(change),
+                )
+            )
     elif change.pending:
         if change.base is not None and change.base not in versions:
-            out.append(Finding("changes.lifecycle", "error",
-                               f"{change.id} is based on SEC {change.base}, which is not a "
-                               "designated version", "rebase it onto a designated version",
-                               **_at(change)))
+            out.append(
+                Finding(
+                    "changes.lifecycle",
+                    "error",
+                    f"{change.id} is based on SEC {change.base}, which is not a designated version",
+                    "rebase it onto a designated version",
+                    **_at(change),
+                )
+            )
         if change.state == "approved" and not change.documents:
-            out.append(Finding("changes.lifecycle", "error",
-                               f"{change.id} is approved but has no legal text",
-                               f"record it with `sectool mod record {change.id}`", **_at(change)))
+            out.append(
+                Finding(
+                    "changes.lifecycle",
+                    "error",
+                    f"{change.id} is approved but has no legal text",
+                    f"record it with `sectool mod record {change.id}`",
+                    **_at(change),
+                )
+            )
     for doc_id in change.documents:
         if not (context.tree.root / change.diff_path(doc_id)).is_file():
-            out.append(Finding("changes.manifest", "error",
-                               f"{change.id} names {doc_id} but has no diff for it",
-                               "record the change set again", **_at(change)))
+            out.append(
+                Finding(
+                    "changes.manifest",
+                    "error",
+                    f"{change.id} names {doc_id} but has no diff for it",
+                    "record the change set again",
+                    **_at(change),
+                )
+            )
     return out
 
 
@@ -76,11 +111,16 @@ def _registered(context: CheckContext) -> list[Finding]:
         for item in record.changes:
             change = context.changes.get(item["id"])
             if change is None or change.implemented_in != record.version:
-                out.append(Finding("changes.lifecycle", "error",
-                                   f"SEC {record.version} implemented {item['id']}, but "
-                                   f"{FOLDER}/{item['id']} does not say so",
-                                   "restore the change set from the version's tag",
-                                   path="register.json"))
+                out.append(
+                    Finding(
+                        "changes.lifecycle",
+                        "error",
+                        f"SEC {record.version} implemented {item['id']}, but "
+                        f"{FOLDER}/{item['id']} does not say so",
+                        "restore the change set from the version's tag",
+                        path="register.json",
+                    )
+                )
     return out
 
 
@@ -92,18 +132,30 @@ def _applies(context: CheckContext, pending: list[str]) -> list[Finding]:
         return [Finding("changes.not-applying", "error", exc.message, exc.hint)]
     for item in report.not_applying:
         change = context.changes[item["id"]]
-        out.append(Finding("changes.not-applying", "error",
-                           f"{item['id']} does not apply to SEC {report.latest}: "
-                           f"{item['reason']}", f"rebase it: `sectool mod rebase {item['id']}`",
-                           **_at(change)))
+        out.append(
+            Finding(
+                "changes.not-applying",
+                "error",
+                f"{item['id']} does not apply to SEC {report.latest}: {item['reason']}",
+                f"rebase it: `sectool mod rebase {item['id']}`",
+                **_at(change),
+            )
+        )
     for conflict in report.conflicts:
         a, b = (context.changes[i] for i in conflict.changes)
         both_approved = a.state == b.state == "approved"
-        out.append(Finding(
-            "changes.conflict", "error" if both_approved else "warning", conflict.describe(),
-            "both are approved and would be designated together: rebase one onto the other"
-            if both_approved else "reconcile the drafts before both are approved",
-            path=b.manifest_path, clause=conflict.clause))
+        out.append(
+            Finding(
+                "changes.conflict",
+                "error" if both_approved else "warning",
+                conflict.describe(),
+                "both are approved and would be designated together: rebase one onto the other"
+                if both_approved
+                else "reconcile the drafts before both are approved",
+                path=b.manifest_path,
+                clause=conflict.clause,
+            )
+        )
     return out
 
 
@@ -147,12 +199,16 @@ def _broken(change: ChangeSet, removed: dict, after: dict) -> list[Finding]:
                 continue
             target = str(ClauseRef(ref.target, ref.clause)) if ref.clause else str(ref.target)
             what = "removes" if None in gone else "deletes or renumbers"
-            where = str(ClauseRef(doc_id, ref.source_clause)) if ref.source_clause else \
-                str(doc_id)
-            out.append(Finding(
-                "impact.reference", "warning",
-                f"{change.id} {what} {target}, which {where} refers to "
-                f"({doc_id.path}:{ref.line})",
-                f"update the reference in {where} within {change.id}, or keep the clause",
-                path=change.manifest_path, clause=ref.source_clause))
+            where = str(ClauseRef(doc_id, ref.source_clause)) if ref.source_clause else str(doc_id)
+            out.append(
+                Finding(
+                    "impact.reference",
+                    "warning",
+                    f"{change.id} {what} {target}, which {where} refers to "
+                    f"({doc_id.path}:{ref.line})",
+                    f"update the reference in {where} within {change.id}, or keep the clause",
+                    path=change.manifest_path,
+                    clause=ref.source_clause,
+                )
+            )
     return out

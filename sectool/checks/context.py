@@ -32,19 +32,33 @@ class CheckContext:
                 context.files.add(rel)
                 doc_id = DocId.from_path(rel)
                 if doc_id is None:
-                    context.problems.append(Finding(
-                        "structure.file-name", "error", f"{rel} is not named like a document",
-                        "name it sections/<Letter>.md, schedules/<N>.md or appendices/"
-                        "<Letters>.md", path=rel))
+                    context.problems.append(
+                        Finding(
+                            "structure.file-name",
+                            "error",
+                            f"{rel} is not named like a document",
+                            "name it sections/<Letter>.md, schedules/<N>.md or appendices/"
+                            "<Letters>.md",
+                            path=rel,
+                        )
+                    )
                     continue
                 try:
                     text = decode(path.read_bytes(), rel)
                     context.texts[doc_id] = text
                     context.documents[doc_id] = parse_document(text, doc_id, rel)
                 except SectoolError as exc:
-                    context.problems.append(Finding(
-                        "structure.parse", "error", exc.message, exc.hint, path=rel,
-                        line=exc.line, clause=exc.clause))
+                    context.problems.append(
+                        Finding(
+                            "structure.parse",
+                            "error",
+                            exc.message,
+                            exc.hint,
+                            path=rel,
+                            line=exc.line,
+                            clause=exc.clause,
+                        )
+                    )
         context._load_changes()
         return context
 
@@ -54,8 +68,9 @@ class CheckContext:
             try:
                 change = ChangeSet.loads(decode(manifest.read_bytes(), rel), rel)
             except SectoolError as exc:
-                self.change_problems.append(Finding(
-                    "changes.manifest", "error", exc.message, exc.hint, path=rel))
+                self.change_problems.append(
+                    Finding("changes.manifest", "error", exc.message, exc.hint, path=rel)
+                )
                 continue
             self.changes[change.id] = change
 
@@ -70,8 +85,7 @@ class CheckContext:
             return False, ""
         return True, document.heading_of(clause)
 
-    def scope(self, targets: list[str], changed_since: str | None,
-              base: Path) -> set[str] | None:
+    def scope(self, targets: list[str], changed_since: str | None, base: Path) -> set[str] | None:
         """The paths findings are limited to, or None for everything."""
         if not targets and not changed_since:
             return None
@@ -102,8 +116,10 @@ class CheckContext:
         if store.rev(rev) is None:
             from sectool.errors import UnknownVersion
 
-            raise UnknownVersion(f"git knows no revision '{rev}'",
-                                 "give a branch, tag or commit, e.g. --changed-since origin/main")
+            raise UnknownVersion(
+                f"git knows no revision '{rev}'",
+                "give a branch, tag or commit, e.g. --changed-since origin/main",
+            )
         changed = set(store.git("diff", "--name-only", rev, "--").split())
         untracked = store.git("ls-files", "--others", "--exclude-standard").split()
         return changed | set(untracked)
@@ -118,8 +134,7 @@ class CheckContext:
         return out
 
     def touches_history(self, scope: set[str]) -> bool:
-        return bool(scope & {REGISTER, "CHANGELOG.md"}) or any(
-            s.startswith(FOLDER) for s in scope)
+        return bool(scope & {REGISTER, "CHANGELOG.md"}) or any(s.startswith(FOLDER) for s in scope)
 
     def in_scope(self, doc_id: DocId, scope: set[str] | None) -> bool:
         return scope is None or doc_id.path in scope

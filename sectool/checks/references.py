@@ -28,24 +28,48 @@ def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
     name = str(ClauseRef(ref.target, ref.clause)) if ref.clause else str(ref.target)
     if not found:
         what = "no such document" if ref.target not in context.documents else "no such clause"
-        return [Finding("references.unresolved", "error",
-                        f"'{ref.text}' refers to {name}: {what}",
-                        "correct the reference, or add what it names", **_where(ref))]
+        return [
+            Finding(
+                "references.unresolved",
+                "error",
+                f"'{ref.text}' refers to {name}: {what}",
+                "correct the reference, or add what it names",
+                **_where(ref),
+            )
+        ]
     out = []
     if ref.end:
         end_found, _ = context.resolve(ref.target, ref.end)
         if not end_found:
-            out.append(Finding("references.unresolved", "error",
-                               f"'{ref.text}' ends at {ref.end}: no such clause",
-                               "correct the end of the range", **_where(ref)))
+            out.append(
+                Finding(
+                    "references.unresolved",
+                    "error",
+                    f"'{ref.text}' ends at {ref.end}: no such clause",
+                    "correct the end of the range",
+                    **_where(ref),
+                )
+            )
         elif _components(ref.end) < _components(ref.clause):
-            out.append(Finding("references.range", "error",
-                               f"'{ref.text}' runs backwards", "write the lower clause first",
-                               **_where(ref)))
+            out.append(
+                Finding(
+                    "references.range",
+                    "error",
+                    f"'{ref.text}' runs backwards",
+                    "write the lower clause first",
+                    **_where(ref),
+                )
+            )
     if ref.heading and heading and _norm(ref.heading) != _norm(heading):
-        out.append(Finding("references.heading", "error",
-                           f"'{ref.text}': {name} is headed '{heading}'",
-                           f"write ({heading}), or correct the clause number", **_where(ref)))
+        out.append(
+            Finding(
+                "references.heading",
+                "error",
+                f"'{ref.text}': {name} is headed '{heading}'",
+                f"write ({heading}), or correct the clause number",
+                **_where(ref),
+            )
+        )
     return out
 
 

@@ -14,8 +14,10 @@ FORMATS = ("text", "json", "github", "junit")
 
 def summary_line(result: CheckResult) -> str:
     errors, warnings = result.count("error"), result.count("warning")
-    return (f"{errors} error(s), {warnings} warning(s) in {result.documents} document(s) and "
-            f"{result.change_sets} change set(s)")
+    return (
+        f"{errors} error(s), {warnings} warning(s) in {result.documents} document(s) and "
+        f"{result.change_sets} change set(s)"
+    )
 
 
 def _location(f: Finding) -> str:
@@ -33,8 +35,12 @@ def render_text(result: CheckResult) -> list[tuple[str, str]]:
         for f in group:
             clause = f" [{f.clause}]" if f.clause else ""
             line = f":{f.line}" if f.line else ""
-            lines.append((f"  {line.lstrip(':') or '-':>5}  {f.severity}[{f.rule}]{clause}: "
-                          f"{f.message}", f.severity))
+            lines.append(
+                (
+                    f"  {line.lstrip(':') or '-':>5}  {f.severity}[{f.rule}]{clause}: {f.message}",
+                    f.severity,
+                )
+            )
             if f.hint:
                 lines.append((f"         hint: {f.hint}", "hint"))
     lines.append((summary_line(result), "summary"))
@@ -73,13 +79,23 @@ def render_github(result: CheckResult) -> str:
 def render_junit(result: CheckResult, fail_on: str) -> str:
     """JUnit XML: a test case per finding (failing at or above --fail-on)."""
     failures = [f for f in result.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]]
-    suite = ET.Element("testsuite", name="sectool check", tests=str(max(1, len(result.findings))),
-                       failures=str(len(failures)), errors="0", skipped="0")
+    suite = ET.Element(
+        "testsuite",
+        name="sectool check",
+        tests=str(max(1, len(result.findings))),
+        failures=str(len(failures)),
+        errors="0",
+        skipped="0",
+    )
     if not result.findings:
         ET.SubElement(suite, "testcase", classname="sectool", name="check")
     for f in result.findings:
-        case = ET.SubElement(suite, "testcase", classname=f.path or "tree",
-                             name=f"{f.rule} {f.clause or ''}".strip() + f" line {f.line or 0}")
+        case = ET.SubElement(
+            suite,
+            "testcase",
+            classname=f.path or "tree",
+            name=f"{f.rule} {f.clause or ''}".strip() + f" line {f.line or 0}",
+        )
         if f in failures:
             node = ET.SubElement(case, "failure", message=f.message, type=f.rule)
             node.text = f"{_location(f)}: {f.severity}: {f.message}\nhint: {f.hint}"

@@ -38,12 +38,18 @@ def _gaps(document) -> list[Finding]:
         expected = prev[0] + 1
         if number > expected:
             missing = _name(block.clause, expected)
-            out.append(Finding(
-                "structure.gap", "error",
-                f"{document.doc_id}: {block.clause} follows {_name(block.clause, prev[0], prev[1])}"
-                f"; {missing} is missing",
-                "number clauses without gaps; keep a deleted clause as '[Not used]'",
-                path=document.doc_id.path, line=block.line, clause=block.clause))
+            out.append(
+                Finding(
+                    "structure.gap",
+                    "error",
+                    f"{document.doc_id}: {block.clause} follows "
+                    f"{_name(block.clause, prev[0], prev[1])}; {missing} is missing",
+                    "number clauses without gaps; keep a deleted clause as '[Not used]'",
+                    path=document.doc_id.path,
+                    line=block.line,
+                    clause=block.clause,
+                )
+            )
     return out
 
 
@@ -60,19 +66,36 @@ def _headings(document) -> list[Finding]:
     for block in document.blocks:
         path, line = document.doc_id.path, block.line
         if block.kind == "heading" and not block.label:
-            out.append(Finding("structure.heading", "error",
-                               f"heading {block.clause} has no title",
-                               f"write it as: ## {block.clause} Title", path=path, line=line,
-                               clause=block.clause))
+            out.append(
+                Finding(
+                    "structure.heading",
+                    "error",
+                    f"heading {block.clause} has no title",
+                    f"write it as: ## {block.clause} Title",
+                    path=path,
+                    line=line,
+                    clause=block.clause,
+                )
+            )
         if block.kind == "topic":
             m = _NUMBERED_HEADING.match(block.text)
             if m and block.text.startswith("## "):
-                hint = (f"sub-sections of {document.doc_id} are numbered "
-                        f"{document.doc_id.key}1, {document.doc_id.key}2, ..."
-                        if document.doc_id.kind is Kind.SECTION else "use a bare number: ## 4")
-                out.append(Finding("structure.heading", "error",
-                                   f"heading '{m.group(1)}' is not a sub-section of "
-                                   f"{document.doc_id}", hint, path=path, line=line))
+                hint = (
+                    f"sub-sections of {document.doc_id} are numbered "
+                    f"{document.doc_id.key}1, {document.doc_id.key}2, ..."
+                    if document.doc_id.kind is Kind.SECTION
+                    else "use a bare number: ## 4"
+                )
+                out.append(
+                    Finding(
+                        "structure.heading",
+                        "error",
+                        f"heading '{m.group(1)}' is not a sub-section of {document.doc_id}",
+                        hint,
+                        path=path,
+                        line=line,
+                    )
+                )
     return out
 
 
@@ -82,19 +105,37 @@ def _log(context: CheckContext) -> list[Finding]:
     logged = {e.doc_id: e for e in register.documents}
     for doc_id, entry in sorted(logged.items()):
         if entry.path not in context.files:
-            out.append(Finding("structure.log-missing-file", "error",
-                               f"the Document Log lists {doc_id} but {entry.path} is missing",
-                               "restore the file, or remove the document by a change set",
-                               path="register.json"))
+            out.append(
+                Finding(
+                    "structure.log-missing-file",
+                    "error",
+                    f"the Document Log lists {doc_id} but {entry.path} is missing",
+                    "restore the file, or remove the document by a change set",
+                    path="register.json",
+                )
+            )
         elif doc_id in context.documents and context.documents[doc_id].title != entry.title:
-            out.append(Finding("structure.log-title", "error",
-                               f"{doc_id} is titled '{context.documents[doc_id].title}' but the "
-                               f"Document Log says '{entry.title}'",
-                               "titles change only by designation; restore one or the other",
-                               path=entry.path, line=1))
+            out.append(
+                Finding(
+                    "structure.log-title",
+                    "error",
+                    f"{doc_id} is titled '{context.documents[doc_id].title}' but the "
+                    f"Document Log says '{entry.title}'",
+                    "titles change only by designation; restore one or the other",
+                    path=entry.path,
+                    line=1,
+                )
+            )
     for doc_id in sorted(set(context.documents) - set(logged)):
-        out.append(Finding("structure.log-extra-file", "error",
-                           f"{doc_id.path} is not in the Document Log",
-                           "add a document through a change set (`sectool mod record`), "
-                           "not by committing the file", path=doc_id.path, line=1))
+        out.append(
+            Finding(
+                "structure.log-extra-file",
+                "error",
+                f"{doc_id.path} is not in the Document Log",
+                "add a document through a change set (`sectool mod record`), "
+                "not by committing the file",
+                path=doc_id.path,
+                line=1,
+            )
+        )
     return out

@@ -23,16 +23,28 @@ _INLINE = re.compile(r"\((?:the|a|an)\s+\*\*(?P<term>[^*]+)\*\*\)")
 _WORD = r"[A-Z][A-Za-z0-9]*(?:['’]s)?"
 _CONNECT = r"(?:of|and|for|to|the|in|on|by)"
 _RUN = re.compile(rf"{_WORD}(?:[ \t]+(?:{_CONNECT}[ \t]+)*{_WORD})*")
-_STOP = set("""A An And Any All As At Before Both By Each Either Every Except Following For From
+_STOP = set(
+    """A An And Any All As At Before Both By Each Either Every Except Following For From
 Having If In Its No Nothing On Once Save Subject Such That The Their These This Those To Under
-Unless Until Upon When Where Whether Within Without Notwithstanding""".split())
+Unless Until Upon When Where Whether Within Without Notwithstanding""".split()
+)
 MAX_WORDS = 8
 # The code's own nouns for its parts: capitalised by convention, never defined.
-KIND_WORDS = {"Section", "Sections", "Schedule", "Schedules", "Appendix", "Appendices", "Annex",
-              "Annexes"}
+KIND_WORDS = {
+    "Section",
+    "Sections",
+    "Schedule",
+    "Schedules",
+    "Appendix",
+    "Appendices",
+    "Annex",
+    "Annexes",
+}
 # Names that are capitalised in English, not because they are defined.
-CALENDAR = set("""January February March April May June July August September October November
-December Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split())
+CALENDAR = set(
+    """January February March April May June July August September October November
+December Monday Tuesday Wednesday Thursday Friday Saturday Sunday""".split()
+)
 
 
 @dataclass
@@ -66,8 +78,9 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
     longest = max((len(k.split()) for k in known), default=1)
     out = _pointers(context, scope)
     usage: Counter = Counter()
-    own: dict[tuple[DocId, int], Counter] = {(d.doc_id, d.block_index): Counter()
-                                             for d in definitions}
+    own: dict[tuple[DocId, int], Counter] = {
+        (d.doc_id, d.block_index): Counter() for d in definitions
+    }
     undefined: list[Finding] = []
     glossary_span = _glossary_span(context)
     for doc_id, document in context.documents.items():
@@ -81,8 +94,11 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
             if not runs:
                 continue
             counters = [usage] + ([own[(doc_id, index)]] if (doc_id, index) in own else [])
-            skip = not report or block.kind in ("title", "heading", "topic") or (
-                doc_id == GLOSSARY and glossary_span[0] <= index < glossary_span[1])
+            skip = (
+                not report
+                or block.kind in ("title", "heading", "topic")
+                or (doc_id == GLOSSARY and glossary_span[0] <= index < glossary_span[1])
+            )
             for run in runs:
                 words = [_plain(w) for w in run.split()]
                 used, covered = _scan(words, terms, known, longest)
@@ -94,15 +110,23 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
     for d in definitions:
         used = usage[d.term] - own[(d.doc_id, d.block_index)][d.term]
         if used <= 0 and context.in_scope(d.doc_id, scope):
-            out.append(Finding("terms.unused", "warning",
-                               f"'{d.term}' is defined but never used",
-                               "use it, or remove the definition", path=d.doc_id.path,
-                               line=d.line, clause=d.clause))
+            out.append(
+                Finding(
+                    "terms.unused",
+                    "warning",
+                    f"'{d.term}' is defined but never used",
+                    "use it, or remove the definition",
+                    path=d.doc_id.path,
+                    line=d.line,
+                    clause=d.clause,
+                )
+            )
     return out + _first_of_each(undefined)
 
 
-def _scan(words: list[str], terms: set[str], known: set[str],
-          longest: int) -> tuple[list[str], list[bool]]:
+def _scan(
+    words: list[str], terms: set[str], known: set[str], longest: int
+) -> tuple[list[str], list[bool]]:
     """The terms a run of capitalised words uses, and which of its words known phrases cover."""
     used: list[str] = []
     covered = [False] * len(words)
@@ -112,7 +136,7 @@ def _scan(words: list[str], terms: set[str], known: set[str],
         for j in range(i, min(len(words), i + longest)):
             if not words[j][:1].isupper():
                 continue
-            phrase = " ".join(words[i:j + 1])
+            phrase = " ".join(words[i : j + 1])
             hit = phrase if phrase in known else None
             if hit is None and phrase.endswith("s"):
                 singular = _singular(phrase)
@@ -187,20 +211,30 @@ def _pointers(context: CheckContext, scope) -> list[Finding]:
         where = {"path": GLOSSARY.path, "line": block.line, "clause": block.clause}
         target = next((r for r in refs if r.line == block.line and r.start >= m.end()), None)
         if target is None or target.clause is None:
-            out.append(Finding("terms.pointer", "error",
-                               f"'{block.label}' points elsewhere but names no clause",
-                               "write: has the meaning given to that expression in Section D7.1",
-                               **where))
+            out.append(
+                Finding(
+                    "terms.pointer",
+                    "error",
+                    f"'{block.label}' points elsewhere but names no clause",
+                    "write: has the meaning given to that expression in Section D7.1",
+                    **where,
+                )
+            )
             continue
         document = context.documents.get(target.target)
         if document is None or target.clause not in document.index:
             continue  # the references rule reports it
         if f"**{block.label}**" not in document.clause_text(target.clause):
-            out.append(Finding("terms.pointer", "error",
-                               f"'{block.label}' is said to be defined in {target.text}, "
-                               "which does not define it",
-                               f"define it there as (the **{block.label}**), or correct the "
-                               "pointer", **where))
+            out.append(
+                Finding(
+                    "terms.pointer",
+                    "error",
+                    f"'{block.label}' is said to be defined in {target.text}, "
+                    "which does not define it",
+                    f"define it there as (the **{block.label}**), or correct the pointer",
+                    **where,
+                )
+            )
     return out
 
 
@@ -213,10 +247,17 @@ def _undefined(words: list[str], covered: list[bool], doc_id: DocId, block) -> l
     if any(flags) or sum(1 for w in rest if w[:1].isupper()) < 2:
         return []
     phrase = " ".join(rest)
-    return [Finding("terms.undefined", "warning",
-                    f"'{phrase}' is capitalised like a defined term but is defined nowhere",
-                    "define it in Section A1.1, or write it in lower case",
-                    path=doc_id.path, line=block.line, clause=block.clause)]
+    return [
+        Finding(
+            "terms.undefined",
+            "warning",
+            f"'{phrase}' is capitalised like a defined term but is defined nowhere",
+            "define it in Section A1.1, or write it in lower case",
+            path=doc_id.path,
+            line=block.line,
+            clause=block.clause,
+        )
+    ]
 
 
 def _first_of_each(findings: list[Finding]) -> list[Finding]:

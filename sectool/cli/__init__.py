@@ -37,8 +37,11 @@ class SectoolGroup(click.Group):
                 raise
             where = f": {exc.filename}" if exc.filename else ""
             click.echo(f"error[file-system]: {exc.strerror or exc}{where}", err=True)
-            click.echo("  hint: check that the path exists, is of the right kind, and that you "
-                       "may write there", err=True)
+            click.echo(
+                "  hint: check that the path exists, is of the right kind, and that you "
+                "may write there",
+                err=True,
+            )
             ctx.exit(int(ExitStatus.STATE))
         except click.exceptions.Exit:
             raise
@@ -48,8 +51,11 @@ class SectoolGroup(click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             click.echo(f"error[internal]: {type(exc).__name__}: {exc}", err=True)
-            click.echo("  hint: this is a bug in sectool; rerun with --debug for the traceback "
-                       "and report it", err=True)
+            click.echo(
+                "  hint: this is a bug in sectool; rerun with --debug for the traceback "
+                "and report it",
+                err=True,
+            )
             ctx.exit(int(ExitStatus.INTERNAL))
 
     def list_commands(self, ctx):
@@ -58,8 +64,13 @@ class SectoolGroup(click.Group):
 
 @click.group(cls=SectoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="sectool")
-@click.option("-C", "directory", type=click.Path(file_okay=False), default=None,
-              help="Run as if started in this directory (like git -C).")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(file_okay=False),
+    default=None,
+    help="Run as if started in this directory (like git -C).",
+)
 @click.option("--debug", is_flag=True, hidden=True, help="Show tracebacks.")
 @click.pass_context
 def cli(ctx: click.Context, directory: str | None, debug: bool) -> None:

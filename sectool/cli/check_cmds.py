@@ -10,12 +10,26 @@ from sectool.cli.common import tree_from, use_colour, working_dir
 
 @cli.command()
 @click.argument("targets", metavar="[PATH|REF]...", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github", "junit"]),
-              default="text", show_default=True)
-@click.option("--fail-on", type=click.Choice(["error", "warning"]), default="error",
-              show_default=True, help="The lowest severity that makes the exit code 1.")
-@click.option("--changed-since", metavar="REV", default=None,
-              help="Only what changed since a git revision, and whatever references it.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "junit"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning"]),
+    default="error",
+    show_default=True,
+    help="The lowest severity that makes the exit code 1.",
+)
+@click.option(
+    "--changed-since",
+    metavar="REV",
+    default=None,
+    help="Only what changed since a git revision, and whatever references it.",
+)
 @click.pass_context
 def check(ctx, targets, fmt, fail_on, changed_since) -> None:
     """Validate the tree: structure, references, defined terms, change sets, history, impact.
@@ -40,8 +54,13 @@ def check(ctx, targets, fmt, fail_on, changed_since) -> None:
         from rich.console import Console
         from rich.text import Text
 
-        styles = {"heading": "bold", "error": "red", "warning": "yellow", "hint": "dim",
-                  "summary": "bold"}
+        styles = {
+            "heading": "bold",
+            "error": "red",
+            "warning": "yellow",
+            "hint": "dim",
+            "summary": "bold",
+        }
         console = Console(highlight=False, soft_wrap=True)
         for line, style in render_text(result):
             console.print(Text(line, style=styles.get(style, "")))

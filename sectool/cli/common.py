@@ -42,7 +42,10 @@ def use_colour(stream=None) -> bool:
 
 def at_option(func):
     return click.option(
-        "--at", "at", default=None, metavar="VERSION|DATE",
+        "--at",
+        "at",
+        default=None,
+        metavar="VERSION|DATE",
         help="A version label (5.8) or the date (2017-07-15) the code was in force; "
-             "default: the working tree.",
+        "default: the working tree.",
     )(func)

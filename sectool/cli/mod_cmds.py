@@ -24,11 +24,19 @@ def mod() -> None:
 @mod.command("new")
 @click.argument("change_id", metavar="ID")
 @click.option("--title", required=True, help="The modification's title.")
-@click.option("--kind", type=click.Choice(["modification", "direction"]),
-              default="modification", show_default=True)
-@click.option("--path", "path_", default=None,
-              help="Modification path: 1, 2, 3, fast-track, urgent (default 2); for a "
-                   "direction: designation, re-designation, variation (default variation).")
+@click.option(
+    "--kind",
+    type=click.Choice(["modification", "direction"]),
+    default="modification",
+    show_default=True,
+)
+@click.option(
+    "--path",
+    "path_",
+    default=None,
+    help="Modification path: 1, 2, 3, fast-track, urgent (default 2); for a "
+    "direction: designation, re-designation, variation (default variation).",
+)
 @click.option("--base", default=None, help="Base version (default: the latest designated).")
 @click.option("--date", default=None, help="Date raised (default today), YYYY-MM-DD.")
 @click.pass_context
@@ -42,15 +50,22 @@ def mod_new(ctx, change_id, title, kind, path_, base, date) -> None:
     from sectool.changes.record import new_change
 
     change = new_change(tree_from(ctx), change_id, title, kind, path_, base, date)
-    click.echo(f"Registered {change.id} ({change.kind}, path {change.path}), {change.state}, "
-               f"based on SEC {change.base or '(empty)'}")
+    click.echo(
+        f"Registered {change.id} ({change.kind}, path {change.path}), {change.state}, "
+        f"based on SEC {change.base or '(empty)'}"
+    )
 
 
 @mod.command("record")
 @click.argument("change_id", metavar="ID")
-@click.option("--from-patch", "patch", type=click.Path(dir_okay=False, allow_dash=True),
-              default=None, help="Record a unified diff (git diff format) instead of the "
-                                 "working tree's edits; '-' reads stdin.")
+@click.option(
+    "--from-patch",
+    "patch",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default=None,
+    help="Record a unified diff (git diff format) instead of the "
+    "working tree's edits; '-' reads stdin.",
+)
 @click.pass_context
 def mod_record(ctx, change_id, patch) -> None:
     """Capture edited documents into a change set, then restore the designated text.
@@ -78,14 +93,16 @@ def _read_patch(patch: str) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
-        raise BadPatch(f"{patch} is not UTF-8 text", "a patch of SEC documents is UTF-8 text"
-                       ) from None
+        raise BadPatch(
+            f"{patch} is not UTF-8 text", "a patch of SEC documents is UTF-8 text"
+        ) from None
 
 
 @mod.command("show")
 @click.argument("change_id", metavar="ID")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              show_default=True)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
 @click.pass_context
 def mod_show(ctx, change_id, fmt) -> None:
     """Show a change set as a word-level redline, clause by clause.
@@ -182,9 +199,11 @@ def mod_check(ctx, change_ids, as_json) -> None:
             click.echo(f"does not apply: {item['id']}: {item['reason']}")
         for conflict in report.conflicts:
             click.echo(f"conflict: {conflict.describe()}")
-        click.echo(f"{len(report.checked)} change set(s) checked against SEC "
-                   f"{report.latest or '(empty)'}: {len(report.conflicts)} conflict(s), "
-                   f"{len(report.not_applying)} not applying")
+        click.echo(
+            f"{len(report.checked)} change set(s) checked against SEC "
+            f"{report.latest or '(empty)'}: {len(report.conflicts)} conflict(s), "
+            f"{len(report.not_applying)} not applying"
+        )
     ctx.exit(0 if report.clean else 1)
 
 
@@ -224,8 +243,10 @@ def mod_edit(ctx, change_id) -> None:
     from sectool.changes.record import edit_change
 
     docs = edit_change(tree_from(ctx), change_id)
-    click.echo(f"{change_id}'s text is in the working tree: "
-               + (", ".join(str(d) for d in docs) or "no documents yet"))
+    click.echo(
+        f"{change_id}'s text is in the working tree: "
+        + (", ".join(str(d) for d in docs) or "no documents yet")
+    )
     click.echo(f"Edit, then run `sectool mod record {change_id}` (or `sectool mod abort`)")
 
 

@@ -31,12 +31,27 @@ def _progress():
 @click.argument("from_spec", metavar="FROM")
 @click.argument("to_spec", metavar="TO")
 @click.argument("refs", metavar="[REF]...", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "html", "docx", "md", "json"]),
-              default="text", show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="File (or, for docx with several documents, folder) to write.")
-@click.option("--with", "with_ids", multiple=True, metavar="ID",
-              help="Apply a pending change set on top of TO (repeatable): a what-if preview.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "html", "docx", "md", "json"]),
+    default="text",
+    show_default=True,
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File (or, for docx with several documents, folder) to write.",
+)
+@click.option(
+    "--with",
+    "with_ids",
+    multiple=True,
+    metavar="ID",
+    help="Apply a pending change set on top of TO (repeatable): a what-if preview.",
+)
 @click.pass_context
 def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
     """Tracked changes between two versions of the code.
@@ -57,8 +72,9 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
     if progress:
         progress.start()
     try:
-        redline = build_redline(tree, from_spec, to_spec, list(refs) or None,
-                                list(with_ids) or None, update)
+        redline = build_redline(
+            tree, from_spec, to_spec, list(refs) or None, list(with_ids) or None, update
+        )
     finally:
         if progress:
             progress.stop()
@@ -80,10 +96,16 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
 @cli.command()
 @click.argument("version")
 @click.argument("refs", metavar="[REF]...", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["docx", "html", "md"]), default="docx",
-              show_default=True)
-@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
-              help="File to write (default: SEC-<version>.<format>, or stdout for html/md).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["docx", "html", "md"]), default="docx", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File to write (default: SEC-<version>.<format>, or stdout for html/md).",
+)
 @click.pass_context
 def export(ctx, version, refs, fmt, output) -> None:
     """Clean consolidated copies of a version: some documents, or the whole code in one file.
@@ -94,7 +116,7 @@ def export(ctx, version, refs, fmt, output) -> None:
     """
     from sectool.model import ClauseRef
     from sectool.publish import export as run
-    from sectool.publish import slug
+    from sectool.publish import slug, write_file
 
     snapshot = tree_from(ctx).snapshot(version)
     if refs:
@@ -109,7 +131,6 @@ def export(ctx, version, refs, fmt, output) -> None:
         click.echo(data.decode("utf-8"), nl=False)
         return
     name = slug(str(doc_ids[0])) if len(doc_ids) == 1 and refs else "SEC"
-    path = output or Path(f"{name}-{slug(snapshot.label)}.docx")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    path = output or Path(f"{name}-{slug(snapshot.label)}.{fmt}")
+    write_file(path, data)
     click.echo(f"Wrote {path}")

@@ -28,8 +28,10 @@ def init(directory: str, sample: bool) -> None:
 
     root, register = create_tree(Path(directory), sample)
     if register.latest:
-        click.echo(f"Created {root} with SEC {register.latest.version} "
-                   f"({len(register.documents)} documents), tagged {register.latest.tag}")
+        click.echo(
+            f"Created {root} with SEC {register.latest.version} "
+            f"({len(register.documents)} documents), tagged {register.latest.tag}"
+        )
     else:
         click.echo(f"Created an empty SEC tree in {root}")
 
@@ -81,8 +83,16 @@ def show(ctx: click.Context, reference: str, at: str | None, as_json: bool) -> N
     document = snapshot.document(entry.doc_id)
     text = document.clause_text(clause) if clause else str(document)
     if as_json:
-        echo_json({"id": str(entry.doc_id), "clause": clause, "title": entry.title,
-                   "version": entry.version, "at": snapshot.label, "text": text})
+        echo_json(
+            {
+                "id": str(entry.doc_id),
+                "clause": clause,
+                "title": entry.title,
+                "version": entry.version,
+                "at": snapshot.label,
+                "text": text,
+            }
+        )
         return
     click.echo(text, nl=False)
 

@@ -11,14 +11,32 @@ from sectool.model import ClauseRef
 
 @cli.command()
 @click.argument("version")
-@click.option("--effective", required=True, metavar="DATE",
-              help="The date the version takes effect (YYYY-MM-DD).")
-@click.option("--change", "changes", multiple=True, metavar="ID",
-              help="A change set to implement (repeatable); default: every approved one.")
-@click.option("--by", default=None, help="Who designates (default: the Code Administrator, or "
-                                         "the Secretary of State for directions only).")
-@click.option("--doc-version", "doc_versions", multiple=True, metavar='"DOC=VERSION"',
-              help='Set a document\'s new version, e.g. "Appendix AC=1.2" (repeatable).')
+@click.option(
+    "--effective",
+    required=True,
+    metavar="DATE",
+    help="The date the version takes effect (YYYY-MM-DD).",
+)
+@click.option(
+    "--change",
+    "changes",
+    multiple=True,
+    metavar="ID",
+    help="A change set to implement (repeatable); default: every approved one.",
+)
+@click.option(
+    "--by",
+    default=None,
+    help="Who designates (default: the Code Administrator, or "
+    "the Secretary of State for directions only).",
+)
+@click.option(
+    "--doc-version",
+    "doc_versions",
+    multiple=True,
+    metavar='"DOC=VERSION"',
+    help='Set a document\'s new version, e.g. "Appendix AC=1.2" (repeatable).',
+)
 @click.option("--dry-run", is_flag=True, help="Print what would be designated; write nothing.")
 @click.pass_context
 def designate(ctx, version, effective, changes, by, doc_versions, dry_run) -> None:
@@ -34,8 +52,15 @@ def designate(ctx, version, effective, changes, by, doc_versions, dry_run) -> No
     from sectool.designate import parse_doc_versions
 
     tree = tree_from(ctx)
-    plan = run(tree, version, effective, list(changes) or None, by,
-               parse_doc_versions(list(doc_versions)), dry_run)
+    plan = run(
+        tree,
+        version,
+        effective,
+        list(changes) or None,
+        by,
+        parse_doc_versions(list(doc_versions)),
+        dry_run,
+    )
     record = plan.record
     verb = "Would designate" if dry_run else "Designated"
     click.echo(f"{verb} SEC {record.version}, effective {record.effective}, by {record.by}")
@@ -57,8 +82,9 @@ def _summary(doc) -> str:
     from sectool.diff import compare_documents
     from sectool.document import parse_document
 
-    diff = compare_documents(parse_document(doc.old_text, doc.doc_id),
-                             parse_document(doc.new_text, doc.doc_id))
+    diff = compare_documents(
+        parse_document(doc.old_text, doc.doc_id), parse_document(doc.new_text, doc.doc_id)
+    )
     counts: dict[str, int] = {}
     for item in diff.changes:
         counts[item.op] = counts.get(item.op, 0) + 1
@@ -84,8 +110,9 @@ def list_versions(ctx, as_json) -> None:
     for v in data:
         changes = ", ".join(c["id"] for c in v["changes"]) or "baseline"
         commit = (v["commit"] or "no tag")[:10]
-        click.echo(f"SEC {v['version']:<6} effective {v['effective']}  {commit}  {changes}  "
-                   f"(by {v['by']})")
+        click.echo(
+            f"SEC {v['version']:<6} effective {v['effective']}  {commit}  {changes}  (by {v['by']})"
+        )
 
 
 @cli.command("history")
@@ -137,6 +164,8 @@ def verify(ctx, as_json) -> None:
             if f.hint:
                 click.echo(f"  hint: {f.hint}")
         count = len(tree.register.versions)
-        click.echo(f"{count} designated version(s) verified: "
-                   + ("all agree" if not findings else f"{len(findings)} problem(s)"))
+        click.echo(
+            f"{count} designated version(s) verified: "
+            + ("all agree" if not findings else f"{len(findings)} problem(s)")
+        )
     ctx.exit(1 if findings else 0)

@@ -19,7 +19,7 @@ def heading_mark(block: Block) -> int:
 
 
 def shown_text(block: Block) -> str:
-    return block.text[heading_mark(block):]
+    return block.text[heading_mark(block) :]
 
 
 def strip_chars(segments: list[Segment], count: int) -> list[Segment]:
@@ -36,7 +36,7 @@ def strip_chars(segments: list[Segment], count: int) -> list[Segment]:
 def changed_segments(old: Block, new: Block, segments: list[Segment]) -> list[Segment] | None:
     """The segments of a changed block without the heading marker, or None if the marker
     itself changed (then show the whole text replaced)."""
-    mark = old.text[:heading_mark(old)]
-    if mark != new.text[:heading_mark(new)]:
+    mark = old.text[: heading_mark(old)]
+    if mark != new.text[: heading_mark(new)]:
         return None
     return strip_chars(segments, len(mark))

@@ -50,8 +50,9 @@ def w(tag: str) -> str:
 def clean(text: str) -> str:
     """The text as a Word paragraph holds it (see the module docstring)."""
     text = text.replace("\r", "")
-    return _FORBIDDEN.sub(lambda m: "\ufffd" if ord(m.group()) > 0xFF
-                          else chr(0x2400 + ord(m.group())), text)
+    return _FORBIDDEN.sub(
+        lambda m: "\ufffd" if ord(m.group()) > 0xFF else chr(0x2400 + ord(m.group())), text
+    )
 
 
 def display_text(block: Block) -> str:
@@ -134,16 +135,23 @@ class DocxBuilder:
             self.style_ids[name] = style.style_id
 
     # -- revisions -----------------------------------------------------------------------------
-    def _revision(self, parent, kind: str, author: str, date: str | None = None,
-                  whole: bool = False):
+    def _revision(
+        self, parent, kind: str, author: str, date: str | None = None, whole: bool = False
+    ):
         # Whole-paragraph revisions are stamped half an hour after in-paragraph ones, on the
         # same effective date. LibreOffice merges neighbouring revisions by one author made
         # within a few minutes of each other; merging an insertion at a paragraph's end with
         # the next, wholly inserted paragraph would join the two paragraphs on Reject All.
         time = WHOLE_PARAGRAPH_TIME if whole else "T00:00:00Z"
-        return etree.SubElement(parent, w(kind), {
-            w("id"): str(next(self._ids)), w("author"): author or "sectool",
-            w("date"): (date or self.date) + time})
+        return etree.SubElement(
+            parent,
+            w(kind),
+            {
+                w("id"): str(next(self._ids)),
+                w("author"): author or "sectool",
+                w("date"): (date or self.date) + time,
+            },
+        )
 
     def _run(self, parent, text: str, deleted: bool = False) -> None:
         run = etree.SubElement(parent, w("r"))
@@ -157,8 +165,9 @@ class DocxBuilder:
                 node.text = piece
                 node.set(XML_SPACE, "preserve")
 
-    def paragraph(self, style: str, runs: Iterable[tuple[str, str, str, str]],
-                  mark: Mark | None = None) -> None:
+    def paragraph(
+        self, style: str, runs: Iterable[tuple[str, str, str, str]], mark: Mark | None = None
+    ) -> None:
         """A paragraph of runs (op, text, author, date); op is equal, insert, delete,
         moveFrom or moveTo."""
         p = etree.Element(w("p"))
@@ -170,9 +179,16 @@ class DocxBuilder:
             self._revision(rpr, mark.kind, mark.author, mark.date, whole)
             if mark.move is not None:
                 range_id = str(next(self._ids))
-                etree.SubElement(p, w(f"{mark.kind}RangeStart"), {
-                    w("id"): range_id, w("name"): f"move{mark.move}",
-                    w("author"): mark.author, w("date"): mark.date + WHOLE_PARAGRAPH_TIME})
+                etree.SubElement(
+                    p,
+                    w(f"{mark.kind}RangeStart"),
+                    {
+                        w("id"): range_id,
+                        w("name"): f"move{mark.move}",
+                        w("author"): mark.author,
+                        w("date"): mark.date + WHOLE_PARAGRAPH_TIME,
+                    },
+                )
         for op, text, author, date in runs:
             text = clean(text)
             if not text:
@@ -255,8 +271,10 @@ class _PinnedZip:
 def pin_zip(data: bytes) -> bytes:
     """Rewrite a zip with fixed timestamps and attributes, so equal content gives equal bytes."""
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, \
-            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(data)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target,
+    ):
         for info in source.infolist():
             pinned = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
             pinned.compress_type = zipfile.ZIP_DEFLATED
@@ -288,21 +306,25 @@ def add_block(builder: DocxBuilder, item: BlockDiff) -> None:
         if segments is not None:
             runs = [(s.op, s.text, s.by or by, s.date or date) for s in segments]
         else:  # the heading marker itself changed: show the whole text replaced
-            runs = [(DELETE, display_text(item.old), by, date),
-                    (INSERT, display_text(item.new), by, date)]
+            runs = [
+                (DELETE, display_text(item.old), by, date),
+                (INSERT, display_text(item.new), by, date),
+            ]
         builder.paragraph(style_key(item.new), runs)
     elif item.op == INSERTED:
-        builder.paragraph(style_key(item.new), _block_runs(item, INSERT),
-                          Mark("ins", by, date))
+        builder.paragraph(style_key(item.new), _block_runs(item, INSERT), Mark("ins", by, date))
     elif item.op == DELETED:
-        builder.paragraph(style_key(item.old), _block_runs(item, DELETE),
-                          Mark("del", by, date))
+        builder.paragraph(style_key(item.old), _block_runs(item, DELETE), Mark("del", by, date))
     elif item.op == MOVED_FROM:
-        builder.paragraph(style_key(item.old), _block_runs(item, "moveFrom"),
-                          Mark("moveFrom", by, date, item.move_id))
+        builder.paragraph(
+            style_key(item.old),
+            _block_runs(item, "moveFrom"),
+            Mark("moveFrom", by, date, item.move_id),
+        )
     elif item.op == MOVED_TO:
-        builder.paragraph(style_key(item.new), _block_runs(item, "moveTo"),
-                          Mark("moveTo", by, date, item.move_id))
+        builder.paragraph(
+            style_key(item.new), _block_runs(item, "moveTo"), Mark("moveTo", by, date, item.move_id)
+        )
 
 
 def end_marker(builder: DocxBuilder, name: str) -> None:

@@ -67,18 +67,26 @@ def _block_html(item: BlockDiff, anchor: str) -> str:
     by, date = (item.by[0] if item.by else ""), item.date
     block = item.new or item.old
     attrs = f' id="{anchor}"' if anchor else ""
-    classes = [_class(block)] + (["changed"] if item.op != SAME else []) + (
-        ["moved"] if item.op in (MOVED_FROM, MOVED_TO) else [])
+    classes = (
+        [_class(block)]
+        + (["changed"] if item.op != SAME else [])
+        + (["moved"] if item.op in (MOVED_FROM, MOVED_TO) else [])
+    )
     if item.op == SAME:
         body = _text(shown_text(item.new))
     elif item.op == CHANGED:
         segments = changed_segments(item.old, item.new, item.segments)
         if segments is None:
-            segments = [Segment(DELETE, shown_text(item.old), by, date),
-                        Segment(INSERT, shown_text(item.new), by, date)]
-        body = "".join(_text(s.text) if s.op == EQUAL else _wrap(
-            "ins" if s.op == INSERT else "del", _tip(s.by or by, s.date or date), s.text)
-            for s in segments)
+            segments = [
+                Segment(DELETE, shown_text(item.old), by, date),
+                Segment(INSERT, shown_text(item.new), by, date),
+            ]
+        body = "".join(
+            _text(s.text)
+            if s.op == EQUAL
+            else _wrap("ins" if s.op == INSERT else "del", _tip(s.by or by, s.date or date), s.text)
+            for s in segments
+        )
     else:
         tag = "ins" if item.op in (INSERTED, MOVED_TO) else "del"
         how = {MOVED_FROM: " (moved from here)", MOVED_TO: " (moved here)"}.get(item.op, "")
@@ -98,46 +106,68 @@ def render_html(redline) -> str:
             if anchor:
                 clause = item.clause or "(title)"
                 label = f" ({item.label})" if item.label else ""
-                rows.append(f'<tr><td>{escape(str(doc.doc_id))}</td><td><a href="#{anchor}">'
-                            f'{escape(clause + label)}</a></td><td>{escape(item.op)}</td>'
-                            f'<td>{escape(", ".join(item.by))}</td>'
-                            f'<td>{escape(item.date)}</td></tr>')
+                rows.append(
+                    f'<tr><td>{escape(str(doc.doc_id))}</td><td><a href="#{anchor}">'
+                    f"{escape(clause + label)}</a></td><td>{escape(item.op)}</td>"
+                    f"<td>{escape(', '.join(item.by))}</td>"
+                    f"<td>{escape(item.date)}</td></tr>"
+                )
             blocks.append(_block_html(item, anchor))
         versions = f"{doc.from_version or 'new'} &rarr; {doc.to_version or 'removed'}"
-        changes = ", ".join(f"{escape(c['id'])} ({escape(c.get('title', ''))})"
-                            for c in doc.changes)
-        sections.append(f'<section id="d{d}"><h2>{escape(doc.name)}</h2>'
-                        f'<p class="meta">Document version {versions}. Change sets: '
-                        f'{changes or "none"}.</p>' + "\n".join(blocks) + "</section>")
-    effective = (f"{escape(redline.from_effective or 'working')} &rarr; "
-                 f"{escape(redline.to_effective or 'working')}")
-    table = ("<table><tr><th>Document</th><th>Clause</th><th>Change</th><th>By</th>"
-             "<th>Effective</th></tr>" + "\n".join(rows) + "</table>") if rows else \
-        "<p>No document changed.</p>"
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
-            f"<h1>{escape(title)}</h1><p class=\"meta\">Effective {effective}. "
-            f"Made by sectool {__version__}; hover over a change to see which change set made "
-            f"it.</p><div class=\"contents\"><h2>Changed clauses</h2>{table}</div>"
-            + "\n".join(sections) + "</body></html>\n")
+        changes = ", ".join(
+            f"{escape(c['id'])} ({escape(c.get('title', ''))})" for c in doc.changes
+        )
+        sections.append(
+            f'<section id="d{d}"><h2>{escape(doc.name)}</h2>'
+            f'<p class="meta">Document version {versions}. Change sets: '
+            f"{changes or 'none'}.</p>" + "\n".join(blocks) + "</section>"
+        )
+    effective = (
+        f"{escape(redline.from_effective or 'working')} &rarr; "
+        f"{escape(redline.to_effective or 'working')}"
+    )
+    table = (
+        (
+            "<table><tr><th>Document</th><th>Clause</th><th>Change</th><th>By</th>"
+            "<th>Effective</th></tr>" + "\n".join(rows) + "</table>"
+        )
+        if rows
+        else "<p>No document changed.</p>"
+    )
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+        f'<h1>{escape(title)}</h1><p class="meta">Effective {effective}. '
+        f"Made by sectool {__version__}; hover over a change to see which change set made "
+        f'it.</p><div class="contents"><h2>Changed clauses</h2>{table}</div>'
+        + "\n".join(sections)
+        + "</body></html>\n"
+    )
 
 
 def render_clean_html(title: str, documents: list, log_rows: list[tuple[str, str, str]]) -> str:
     """A clean consolidated copy: contents, Document Log, then each document."""
-    contents = "".join(f'<li><a href="#d{n}">{escape(name)}</a></li>'
-                       for n, (name, _) in enumerate(documents, start=1))
-    log = "".join(f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>"
-                  for a, b, c in log_rows)
+    contents = "".join(
+        f'<li><a href="#d{n}">{escape(name)}</a></li>'
+        for n, (name, _) in enumerate(documents, start=1)
+    )
+    log = "".join(
+        f"<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>"
+        for a, b, c in log_rows
+    )
     body = []
     for n, (_name, document) in enumerate(documents, start=1):
-        blocks = "\n".join(f'<p class="{_class(b)}">{_text(shown_text(b))}</p>'
-                           for b in document.blocks)
+        blocks = "\n".join(
+            f'<p class="{_class(b)}">{_text(shown_text(b))}</p>' for b in document.blocks
+        )
         body.append(f'<section id="d{n}">{blocks}</section>')
-    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
-            f"<h1>{escape(title)}</h1><div class=\"contents\"><h2>Contents</h2><ol>{contents}"
-            f"</ol><h2>Document Log</h2><table><tr><th>Document</th><th>Title</th>"
-            f"<th>Version</th></tr>{log}</table></div>" + "\n".join(body) + "</body></html>\n")
+    return (
+        f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>"
+        f'<h1>{escape(title)}</h1><div class="contents"><h2>Contents</h2><ol>{contents}'
+        f"</ol><h2>Document Log</h2><table><tr><th>Document</th><th>Title</th>"
+        f"<th>Version</th></tr>{log}</table></div>" + "\n".join(body) + "</body></html>\n"
+    )
 
 
 __all__ = ["render_html", "render_clean_html", "CHANGED"]

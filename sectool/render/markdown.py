@@ -12,8 +12,10 @@ def _mark(op: str, text: str) -> str:
 def render_markdown(redline) -> str:
     out = [f"<!-- Tracked changes: {redline.from_label} to {redline.to_label} -->", ""]
     for doc in redline.documents:
-        out.append(f"<!-- {doc.name}: document version {doc.from_version or 'new'} -> "
-                   f"{doc.to_version or 'removed'} -->")
+        out.append(
+            f"<!-- {doc.name}: document version {doc.from_version or 'new'} -> "
+            f"{doc.to_version or 'removed'} -->"
+        )
         out.append("")
         for item in doc.diff.blocks:
             who = ", ".join(item.by)
@@ -21,8 +23,10 @@ def render_markdown(redline) -> str:
             if item.op == SAME:
                 out.append(item.new.text)
             elif item.op == CHANGED:
-                out.append("".join(s.text if s.op == EQUAL else _mark(s.op, s.text)
-                                   for s in item.segments) + note)
+                out.append(
+                    "".join(s.text if s.op == EQUAL else _mark(s.op, s.text) for s in item.segments)
+                    + note
+                )
             elif item.op in (INSERTED, MOVED_TO):
                 moved = "{>>moved here<<}" if item.op == MOVED_TO else ""
                 out.append(_mark(INSERT, item.new.text) + moved + note)

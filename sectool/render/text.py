@@ -26,8 +26,7 @@ class Run:
     kind: str = ""  # "" | insert | delete | heading | meta
 
 
-def redline_runs(title: str, diff: DocumentDiff, changes: list | None = None
-                 ) -> list[list[Run]]:
+def redline_runs(title: str, diff: DocumentDiff, changes: list | None = None) -> list[list[Run]]:
     """Lines of styled runs: a heading per document, then each changed clause."""
     lines = [[Run(title, "heading")]]
     changes = diff.changes if changes is None else changes
@@ -36,13 +35,17 @@ def redline_runs(title: str, diff: DocumentDiff, changes: list | None = None
     for item in changes:
         clause = item.clause or "(title)"
         label = f" ({item.label})" if item.label else ""
-        how = {MOVED_FROM: f"moved (to #{item.move_id})", MOVED_TO: f"moved (from #{item.move_id})"
-               }.get(item.op, item.op)
+        how = {
+            MOVED_FROM: f"moved (to #{item.move_id})",
+            MOVED_TO: f"moved (from #{item.move_id})",
+        }.get(item.op, item.op)
         by = f"  [{', '.join(item.by)}]" if item.by else ""
         lines.append([Run(f"  {clause}{label} {how}{by}", "meta")])
         if item.op == CHANGED:
-            lines.append([Run("    ")] + [Run(s.text, "" if s.op == "equal" else s.op)
-                                          for s in item.segments])
+            lines.append(
+                [Run("    ")]
+                + [Run(s.text, "" if s.op == "equal" else s.op) for s in item.segments]
+            )
         elif item.op in (INSERTED, MOVED_TO):
             lines.append([Run("    "), Run(item.new_text, INSERT)])
         elif item.op in (DELETED, MOVED_FROM):

@@ -27,17 +27,27 @@ def prop(name, value):
 
 def connect(port: int, profile: str):
     office = subprocess.Popen(
-        ["soffice", "--headless", "--invisible", "--norestore", "--nologo",
-         f"-env:UserInstallation=file://{profile}",
-         f"--accept=socket,host=127.0.0.1,port={port};urp;"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        [
+            "soffice",
+            "--headless",
+            "--invisible",
+            "--norestore",
+            "--nologo",
+            f"-env:UserInstallation=file://{profile}",
+            f"--accept=socket,host=127.0.0.1,port={port};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     local = uno.getComponentContext()
     resolver = local.ServiceManager.createInstanceWithContext(
-        "com.sun.star.bridge.UnoUrlResolver", local)
+        "com.sun.star.bridge.UnoUrlResolver", local
+    )
     for _ in range(120):
         try:
             ctx = resolver.resolve(
-                f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
+                f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext"
+            )
             return office, ctx
         except Exception:  # noqa: BLE001 - not listening yet
             time.sleep(0.5)
@@ -53,8 +63,9 @@ def paragraphs(doc) -> list:
         if element.supportsService("com.sun.star.text.Paragraph"):
             out.append(element.getString())
         else:  # a table: its cells' text, as one entry
-            out.append("\t".join(element.getCellByName(n).getString()
-                                 for n in element.getCellNames()))
+            out.append(
+                "\t".join(element.getCellByName(n).getString() for n in element.getCellNames())
+            )
     return out
 
 
@@ -66,13 +77,17 @@ def main() -> None:
     try:
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
         dispatcher = ctx.ServiceManager.createInstanceWithContext(
-            "com.sun.star.frame.DispatchHelper", ctx)
+            "com.sun.star.frame.DispatchHelper", ctx
+        )
         result = {}
         for path in files:
             url = uno.systemPathToFileUrl(os.path.abspath(path))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
-            command = ".uno:AcceptAllTrackedChanges" if mode == "accept" else \
-                ".uno:RejectAllTrackedChanges"
+            command = (
+                ".uno:AcceptAllTrackedChanges"
+                if mode == "accept"
+                else ".uno:RejectAllTrackedChanges"
+            )
             frame = doc.getCurrentController().getFrame()
             dispatcher.executeDispatch(frame, command, "", 0, ())
             result[path] = paragraphs(doc)
