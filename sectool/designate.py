@@ -126,8 +126,14 @@ def plan_designation(
     new_register = _new_register(register, outcomes, record)
     for change in changes:
         change.state, change.implemented_in = "implemented", str(label)
+        # dated when the designation is made (history runs forwards); the note says when the
+        # version takes effect, which may be before or after that
         change.history.append(
-            {"state": "implemented", "date": record.effective, "note": f"SEC {label}"}
+            {
+                "state": "implemented",
+                "date": record.designated,
+                "note": f"SEC {label}, effective {record.effective}",
+            }
         )
     previous = dict(latest.documents) if latest else None
     return Plan(record, changes, outcomes, new_register, previous)

@@ -49,6 +49,7 @@ def history(tree: Tree, ref: ClauseRef) -> tuple[str, list[HistoryEntry]]:
     previous: str | None = None
     entries: list[HistoryEntry] = []
     name = ""
+    doc_key: str | None = None  # kept from earlier versions, for a document since removed
     for record in records:
         snapshot = tree.version_snapshot(record)
         try:
@@ -57,11 +58,11 @@ def history(tree: Tree, ref: ClauseRef) -> tuple[str, list[HistoryEntry]]:
             text, entry = None, None
         else:
             name = str(ClauseRef(entry.doc_id, clause)) if clause else str(entry.doc_id)
+            doc_key = str(entry.doc_id)
             document = snapshot.document(entry.doc_id)
             text = document.clause_text(clause) if clause else str(document)
         if text != previous:
             what = "added" if previous is None else "removed" if text is None else "changed"
-            doc_key = str(entry.doc_id) if entry else None
             changes = [
                 c
                 for c in record.changes

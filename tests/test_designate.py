@@ -344,3 +344,45 @@ def test_stale_lock_of_a_dead_process_is_taken_over(sample_tree: Path):
         "designate", "5.8", "--effective", "2017-07-12", "--change", "SECMP0035", cwd=sample_tree
     )
     assert result.exit_code == 0, result.stderr
+
+
+def test_designating_a_new_appendix_and_a_removed_schedule(sample_tree: Path):
+    def run(*args):
+        return run_cli(*args, cwd=sample_tree)
+
+    run(
+        "mod",
+        "new",
+        "SoS-AE",
+        "--kind",
+        "direction",
+        "--path",
+        "designation",
+        "--title",
+        "Designate Appendix AE; retire Schedule 11",
+    )
+    (sample_tree / "appendices/AE.md").write_text(
+        "# Appendix AE: Threshold Anomaly Detection Procedures\n\n## 1 Introduction\n\n"
+        "1.1 This Appendix AE sets out how anomalies are detected under Section G.\n"
+    )
+    (sample_tree / "schedules/11.md").unlink()
+    assert run("mod", "record", "SoS-AE").exit_code == 0
+    result = run("designate", "5.8", "--effective", "2017-07-12", "--change", "SoS-AE")
+    assert result.exit_code == 0, result.stderr
+    assert "Schedule 11: removed (was 1.0)" in result.stdout
+    assert "Appendix AE: new, 1.0" in result.stdout
+    assert not (sample_tree / "schedules/11.md").exists()
+    docs = {d["id"]: d["version"] for d in json.loads(run("ls", "--json").stdout)}
+    assert docs["Appendix AE"] == "1.0" and "Schedule 11" not in docs
+    assert run("verify").exit_code == 0
+    check = json.loads(run("check", "--format", "json").stdout)
+    assert check["summary"]["errors"] == 0, check["findings"]
+    history = json.loads(run("history", "Schedule 11", "--json").stdout)
+    assert [(h["version"], h["what"], [c["id"] for c in h["changes"]]) for h in history] == [
+        ("5.7", "added", []),
+        ("5.8", "removed", ["SoS-AE"]),
+    ]
+    change = json.loads((sample_tree / "modifications/SoS-AE/change.json").read_text())
+    dates = [h["date"] for h in change["history"]]
+    assert dates == sorted(dates) and change["history"][-1]["state"] == "implemented"
+    assert "effective 2017-07-12" in change["history"][-1]["note"]
