@@ -122,7 +122,16 @@ def _paths(change: dict) -> list[str]:
     return [DocId.parse(d).path for d in change["documents"]]
 
 
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "benchmark",
+    "GIT_AUTHOR_EMAIL": "benchmark@localhost",
+    "GIT_COMMITTER_NAME": "benchmark",
+    "GIT_COMMITTER_EMAIL": "benchmark@localhost",
+}
+
+
 def git_floor(copy: Path, patches: list[Path]) -> None:
+    env = {**IDENTITY, **os.environ}  # a machine without a git identity can still commit
     # a copied repository's index has stale file times; git status would refresh it too
     subprocess.run(["git", "update-index", "-q", "--refresh"], cwd=copy)
     for patch in patches:
@@ -132,8 +141,10 @@ def git_floor(copy: Path, patches: list[Path]) -> None:
             check=True,
             capture_output=True,
         )
-    subprocess.run(["git", "commit", "-qm", "release"], cwd=copy, check=True)
-    subprocess.run(["git", "tag", "-a", "floor-1.1", "-m", "release"], cwd=copy, check=True)
+    subprocess.run(["git", "commit", "-qm", "release"], cwd=copy, check=True, env=env)
+    subprocess.run(
+        ["git", "tag", "-a", "floor-1.1", "-m", "release"], cwd=copy, check=True, env=env
+    )
 
 
 def run_cases(corpus: Path, work: Path, repeat: int, skip_peer: bool) -> dict:
