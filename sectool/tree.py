@@ -9,6 +9,7 @@ from pathlib import Path
 from sectool.document import Document, parse_document
 from sectool.errors import (
     AmbiguousReference,
+    Locked,
     MalformedDocument,
     NotATree,
     UnknownReference,
@@ -71,10 +72,16 @@ class Tree:
         self._register = None
 
     def recover(self) -> None:
-        """Finish or undo a write that a killed sectool process left half done."""
+        """Finish or undo a write that a killed sectool process left half done.
+
+        A journal beside a live lock holder is a write in progress, not a leftover: leave it.
+        """
         if (self.store.git_dir / "sectool" / "journal.json").exists():
-            with self.store.lock():
-                pass  # taking the lock runs the recovery
+            try:
+                with self.store.lock():
+                    pass  # taking the lock runs the recovery
+            except Locked:
+                return
             self.reload()
 
     def snapshot(self, at: str | None = None) -> Snapshot:

@@ -386,3 +386,35 @@ def test_designating_a_new_appendix_and_a_removed_schedule(sample_tree: Path):
     dates = [h["date"] for h in change["history"]]
     assert dates == sorted(dates) and change["history"][-1]["state"] == "implemented"
     assert "effective 2017-07-12" in change["history"][-1]["note"]
+
+
+def test_reading_during_a_designation_is_not_refused(sample_tree: Path):
+    env = {"SECTOOL_FAULT": "refs:sleep", "SECTOOL_FAULT_SLEEP": "2"}
+    slow = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "sectool",
+            "-C",
+            str(sample_tree),
+            "designate",
+            "5.8",
+            "--effective",
+            "2017-07-12",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **env},
+    )
+    journal = sample_tree / ".git/sectool/journal.json"
+    for _ in range(200):
+        if journal.exists():
+            break
+        time.sleep(0.02)
+    assert journal.exists()
+    reader = sectool(sample_tree, "ls")
+    assert reader.returncode == 0, reader.stderr
+    slow.communicate(timeout=60)
+    assert slow.returncode == 0
+    assert "SEC 5.8" in sectool(sample_tree, "versions").stdout
