@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sectool.changes.changeset import FOLDER, ChangeSet, today
+from sectool.changes.changeset import ChangeSet, today
 from sectool.changes.io import change_texts, ensure_clean, load_all, load_change, merge_onto
 from sectool.document import parse_document
 from sectool.errors import DesignationRefused, MergeConflict, NothingToDo
@@ -257,6 +257,3 @@ def designate(
         )
     tree.reload()
     return plan
-
-
-__all__ = ["designate", "plan_designation", "parse_doc_versions", "Plan", "FOLDER"]

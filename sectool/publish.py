@@ -13,9 +13,6 @@ from sectool.errors import SectoolError
 from sectool.redline import DocRedline, Redline
 from sectool.tree import Snapshot
 
-DIFF_FORMATS = ("text", "html", "docx", "md", "json")
-EXPORT_FORMATS = ("docx", "html", "md")
-
 
 class OutputError(SectoolError):
     code = "bad-output"

@@ -21,7 +21,7 @@ from sectool.document import Document, parse_document
 from sectool.errors import MergeConflict, SectoolError
 from sectool.model import ClauseRef, DocId
 from sectool.register import VersionRecord
-from sectool.tree import WORKING, Snapshot, Tree
+from sectool.tree import Snapshot, Tree
 
 
 @dataclass
@@ -336,6 +336,3 @@ def _with_steps(tree: Tree, new: Snapshot, ids: list[str], date: str):
         current.update(step_texts)
         steps.append(Step(Author(change.id, date), change.title, step_texts))
     return steps, current
-
-
-__all__ = ["build_redline", "Redline", "DocRedline", "WORKING"]

@@ -148,10 +148,3 @@ def _reference(m: re.Match, document: Document, block) -> Reference | None:
         m.start(),
         m.end(),
     )
-
-
-def reference_spans(text: str) -> list[tuple[int, int]]:
-    """Where references (with any heading in brackets) stand in a text."""
-    if not any(cue in text for cue in _CUES):
-        return []
-    return [(m.start(), m.end()) for m in _REFERENCE.finditer(text)]

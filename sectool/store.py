@@ -197,10 +197,6 @@ class Store:
         out = self.git("diff", "--name-only", "-z", a, b, "--", *paths)
         return [p for p in out.split("\0") if p]
 
-    def log_paths(self, path: str) -> list[str]:
-        out = self.git("log", "--format=%H", "--", path)
-        return out.split()
-
     # -- writing -------------------------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:

@@ -15,7 +15,7 @@ from sectool.errors import (
     UnknownReference,
 )
 from sectool.model import ClauseRef, DocId, Kind
-from sectool.register import REGISTER, TAG_PREFIX, DocEntry, Register, VersionRecord
+from sectool.register import REGISTER, DocEntry, Register, VersionRecord
 from sectool.store import Store
 
 FOLDERS = ("sections", "schedules", "appendices", "modifications")
@@ -205,7 +205,3 @@ class Snapshot:
             f"there is no document {name} {where}",
             ("closest: " + ", ".join(close)) if close else "list the documents with `sectool ls`",
         )
-
-
-def tag_name(version: str) -> str:
-    return TAG_PREFIX + version

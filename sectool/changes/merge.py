@@ -57,9 +57,6 @@ def merge_text(
     return MergeResult(proc.stdout.decode("utf-8"), proc.returncode)
 
 
-CONFLICT_MARKERS = ("<<<<<<< ", "=======", ">>>>>>> ")
-
-
 def has_conflict_markers(text: str) -> bool:
     lines = text.splitlines()
     return any(line.startswith("<<<<<<< ") for line in lines) and any(

@@ -41,11 +41,6 @@ from sectool.tree import FOLDERS, Snapshot, Tree, decode
 REBASE_STATE = "session.json"
 
 
-def latest_snapshot(tree: Tree) -> Snapshot | None:
-    latest = tree.register.latest
-    return tree.snapshot(latest.version) if latest else None
-
-
 def commit_change(
     tree: Tree, change: ChangeSet, diffs: dict[DocId, str | None], message: str
 ) -> str:

@@ -70,6 +70,3 @@ def run_checks(
 
 def _in(path: str, scope: set[str]) -> bool:
     return any(path == s or path.startswith(s.rstrip("/") + "/") for s in scope)
-
-
-__all__ = ["run_checks", "CheckResult", "Path"]

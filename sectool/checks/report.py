@@ -9,8 +9,6 @@ from xml.etree import ElementTree as ET
 from sectool.checks import SEVERITY_RANK, CheckResult
 from sectool.model import Finding
 
-FORMATS = ("text", "json", "github", "junit")
-
 
 def summary_line(result: CheckResult) -> str:
     errors, warnings = result.count("error"), result.count("warning")

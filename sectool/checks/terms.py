@@ -28,7 +28,6 @@ _STOP = set(
 Having If In Its No Nothing On Once Save Subject Such That The Their These This Those To Under
 Unless Until Upon When Where Whether Within Without Notwithstanding""".split()
 )
-MAX_WORDS = 8
 # The code's own nouns for its parts: capitalised by convention, never defined.
 KIND_WORDS = {
     "Section",

@@ -168,6 +168,3 @@ def render_clean_html(title: str, documents: list, log_rows: list[tuple[str, str
         f"</ol><h2>Document Log</h2><table><tr><th>Document</th><th>Title</th>"
         f"<th>Version</th></tr>{log}</table></div>" + "\n".join(body) + "</body></html>\n"
     )
-
-
-__all__ = ["render_html", "render_clean_html", "CHANGED"]
