@@ -58,8 +58,26 @@ class SectoolGroup(click.Group):
             )
             ctx.exit(int(ExitStatus.INTERNAL))
 
+    # The top-level commands in the order a user meets them: set up, read, draft, designate,
+    # publish, check. Sub-groups (mod) keep the order their commands were written in.
+    ORDER = (
+        "init",
+        "demo",
+        "ls",
+        "show",
+        "mod",
+        "designate",
+        "versions",
+        "history",
+        "verify",
+        "diff",
+        "export",
+        "check",
+    )
+
     def list_commands(self, ctx):
-        return list(self.commands)  # in the order they were added: the user's order
+        known = [name for name in self.ORDER if name in self.commands]
+        return known + [name for name in self.commands if name not in known]
 
 
 @click.group(cls=SectoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
