@@ -76,6 +76,8 @@ class SectoolGroup(click.Group):
     )
 
     def list_commands(self, ctx):
+        if ctx.parent is not None:  # a sub-group such as `mod`
+            return list(self.commands)
         known = [name for name in self.ORDER if name in self.commands]
         return known + [name for name in self.commands if name not in known]
 
