@@ -7,10 +7,13 @@ has it (Debian's python3-uno). Skipped where that is missing, except in CI.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
 import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -79,7 +82,7 @@ def test_libreoffice_accepts_and_rejects_the_sample_redlines_exactly(tmp_path):
         path = tmp_path / f"{doc.replace(' ', '-')}_{old}_{new}.docx"
         subprocess.run(
             [
-                "python3",
+                sys.executable,
                 "-m",
                 "sectool",
                 "-C",
@@ -116,6 +119,20 @@ def test_libreoffice_agrees_on_random_documents(tmp_path_factory, pair):
     old, new = pair
     data, old_doc, new_doc = redline_bytes(old, new)
     path = tmp_path_factory.mktemp("lo") / "r.docx"
+    path.write_bytes(data)
+    for mode, document in (("accept", new_doc), ("reject", old_doc)):
+        view = libreoffice(mode, [path])[str(path)]
+        assert body(view, "End of Appendix AC", False) == paragraph_texts(document), mode
+
+
+def test_libreoffice_handles_a_moved_paragraph(tmp_path):
+    from tests.test_redline_properties import render
+
+    old = render([("para", "a"), ("move", "one"), ("para", "b"), ("sub", "x"), ("para", "c")], "X")
+    new = render([("para", "a"), ("para", "b"), ("sub", "x"), ("para", "c"), ("move", "one")], "X")
+    data, old_doc, new_doc = redline_bytes(old, new)
+    assert b"moveFrom" in zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml")
+    path = tmp_path / "move.docx"
     path.write_bytes(data)
     for mode, document in (("accept", new_doc), ("reject", old_doc)):
         view = libreoffice(mode, [path])[str(path)]

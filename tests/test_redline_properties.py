@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -25,7 +27,7 @@ chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\n\r")
 words = st.text(
     alphabet=st.one_of(chars, st.sampled_from("\t\x07\x0c\x00 é中ß")), min_size=0, max_size=40
 )
-kinds = st.sampled_from(["para", "para", "sub", "text"])
+kinds = st.sampled_from(["para", "para", "sub", "text", "move"])
 
 
 def render(items: list[tuple[str, str]], title: str) -> str:
@@ -39,6 +41,8 @@ def render(items: list[tuple[str, str]], title: str) -> str:
         elif kind == "para":
             n, sub = n + 1, 0
             out.append(f"1.{n} {text}")
+        elif kind == "move":
+            out.append(f"Text that may be moved elsewhere in the document: {text}")
         else:
             out.append(f"Text {text}")
     return "\n\n".join(out) + "\n"
@@ -59,8 +63,11 @@ def document_pairs(draw):
         elif op == "delete":
             new_items.pop(min(at, len(new_items) - 1))
         elif op == "move":
-            item = new_items.pop(min(at, len(new_items) - 1))
-            new_items.insert(draw(st.integers(0, len(new_items))), ("text", item[1] * 3 + "x" * 30))
+            # a long unnumbered paragraph, moved unchanged: compared as a move
+            movable = [k for k, (kind, _) in enumerate(new_items) if kind == "move"]
+            if movable:
+                item = new_items.pop(movable[draw(st.integers(0, len(movable) - 1))])
+                new_items.insert(draw(st.integers(0, len(new_items))), item)
         elif op == "first":
             new_items[0] = (new_items[0][0], draw(words))
         else:
@@ -129,6 +136,17 @@ def test_the_docx_obeys_the_ooxml_pitfalls():
         rpr = re.search(r"<w:rPr>(.*?)</w:rPr>", m.group(1))
         if rpr:
             assert re.match(r"<w:(ins|del|moveFrom|moveTo) ", rpr.group(1))
+
+
+def test_moves_are_generated_and_written_as_moves():
+    old = render([("para", "a"), ("move", "one"), ("para", "b"), ("para", "c")], "X")
+    new = render([("para", "a"), ("para", "b"), ("para", "c"), ("move", "one")], "X")
+    data, old_doc, new_doc = redline_bytes(old, new)
+    xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
+    assert "<w:moveFrom " in xml and "<w:moveTo " in xml
+    assert 'w:name="move1"' in xml
+    assert view(data, accept=True) == paragraph_texts(new_doc)
+    assert view(data, accept=False) == paragraph_texts(old_doc)
 
 
 def test_same_input_same_bytes():
