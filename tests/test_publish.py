@@ -295,3 +295,33 @@ def test_terminal_redline_in_colour(demo, monkeypatch):
     assert "up to 13" in text
     monkeypatch.setenv("NO_COLOR", "1")
     assert "[-12-]{+up to 13+}" in run_cli("diff", "5.7", "5.8", "Appendix B 4.3", cwd=demo).stdout
+
+
+def test_a_moved_clause_in_every_format(sample_tree):
+    entry = (
+        '"Working Group" means a group convened by the Panel under Section D4.2 to develop '
+        "a Modification Proposal.\n\n"
+    )
+    text = (sample_tree / "sections/A.md").read_text()
+    assert entry in text
+    text = text.replace(entry, "")
+    text = text.replace('"Authority" means', entry + '"Authority" means')
+    run_cli("mod", "new", "SECMP0080", "--title", "Reorder the glossary", cwd=sample_tree)
+    (sample_tree / "sections/A.md").write_text(text)
+    assert run_cli("mod", "record", "SECMP0080", cwd=sample_tree).exit_code == 0
+
+    def diff(fmt):
+        result = run_cli(
+            "diff", "5.7", "5.7", "--with", "SECMP0080", "--format", fmt, cwd=sample_tree
+        )
+        assert result.exit_code == 0, result.stderr
+        return result.stdout
+
+    data = json.loads(diff("json"))
+    moves = [c for c in data["documents"][0]["clauses"] if c["op"] == "moved"]
+    assert {c["move"] for c in moves} == {"from", "to"}
+    assert all(c["label"] == "Working Group" and c["by"] == ["SECMP0080"] for c in moves)
+    assert "moved (to #1)" in diff("text") and "moved (from #1)" in diff("text")
+    assert "{>>moved here<<}" in diff("md") and "{>>moved from here<<}" in diff("md")
+    page = diff("html")
+    assert 'class="text changed moved"' in page or "changed moved" in page
