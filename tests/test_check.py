@@ -323,3 +323,14 @@ def test_the_shipped_ci_files_are_valid():
     yaml = pytest.importorskip("yaml")
     assert yaml.safe_load(hooks)[0]["id"] == "sectool-check"
     assert "check" in yaml.safe_load(workflow)["jobs"]
+
+
+def test_every_rule_id_is_documented():
+    root = Path(__file__).parent.parent
+    source = "\n".join(p.read_text() for p in (root / "sectool").rglob("*.py"))
+    rules = set(
+        re.findall(r'"((?:structure|references|terms|changes|history|impact)\.[a-z-]+)"', source)
+    )
+    assert len(rules) >= 20
+    readme = (root / "README.md").read_text()
+    assert sorted(r for r in rules if f"`{r}`" not in readme) == []
