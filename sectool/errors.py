@@ -94,3 +94,6 @@ DesignationRefused = _error(
     "DesignationRefused", "designation-refused", ExitStatus.STATE, "Designation not allowed."
 )
 GitFailure = _error("GitFailure", "git-failed", ExitStatus.STATE, "A git command failed.")
+OutputError = _error(
+    "OutputError", "bad-output", ExitStatus.INVALID, "An output path cannot be written as asked."
+)

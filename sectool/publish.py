@@ -9,13 +9,9 @@ from pathlib import Path
 from sectool import __version__
 from sectool.diff import SAME, BlockDiff
 from sectool.document import Document
-from sectool.errors import SectoolError
+from sectool.errors import OutputError
 from sectool.redline import DocRedline, Redline
 from sectool.tree import Snapshot
-
-
-class OutputError(SectoolError):
-    code = "bad-output"
 
 
 def slug(text: str) -> str:

@@ -191,3 +191,20 @@ def test_file_system_refusals_are_errors_not_bugs(tmp_path: Path):
     assert result.exit_code == 6
     assert result.stderr.startswith("error[file-system]:")
     assert "Traceback" not in result.stderr and "bug" not in result.stderr
+
+
+def test_every_error_code_is_documented():
+    import inspect
+
+    import sectool.errors as errors
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    codes = {
+        cls.code
+        for cls in vars(errors).values()
+        if inspect.isclass(cls)
+        and issubclass(cls, errors.SectoolError)
+        and cls is not errors.SectoolError
+    }
+    assert len(codes) > 15
+    assert sorted(c for c in codes if f"`{c}`" not in readme) == []
