@@ -201,15 +201,20 @@ def _key(block: Block) -> str:
     return f"{block.kind}:{block.clause}:{block.label}"
 
 
-def compare_documents(old: Document | None, new: Document | None) -> DocumentDiff:
-    """Compare two versions of a document (either may be None: wholly added or removed)."""
+def compare_documents(
+    old: Document | None, new: Document | None, block_ops: list[tuple[str, int]] | None = None
+) -> DocumentDiff:
+    """Compare two versions of a document (either may be None: wholly added or removed).
+
+    ``block_ops`` is the block-level diff of their texts, when the caller has it already.
+    """
     old_blocks = old.blocks if old else []
     new_blocks = new.blocks if new else []
     out: list[BlockDiff] = []
     i = j = 0
     pending_old: list[Block] = []
     pending_new: list[Block] = []
-    ops = diff_sequences([b.text for b in old_blocks], [b.text for b in new_blocks])
+    ops = block_ops or diff_sequences([b.text for b in old_blocks], [b.text for b in new_blocks])
     for op, count in ops:
         if op == EQUAL:
             out += _pair_region(pending_old, pending_new)

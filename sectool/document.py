@@ -44,9 +44,7 @@ class Block:
     text: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        # The block's content without the blank lines that separate it from the next.
-        text = self.raw.rstrip("\r\n")
-        self.text = "" if not text or text.isspace() else text
+        self.text = block_text(self.raw)
 
 
 @dataclass
@@ -265,9 +263,8 @@ def _classify(p: _Parser, raw: str, line: int, position: int) -> Block:
     section = p.doc_id.kind is Kind.SECTION
     h = _HEADING.fullmatch(first) if first.startswith("#") else None
     if h:
-        number_re = _SECTION_NUMBER if section else _BARE_NUMBER
-        hm = re.fullmatch(rf"({number_re})(?:[ \t]+(.*))?", h.group(2))
-        if hm and len(h.group(1)) == 2 and (not section or hm.group(1)[0] == p.doc_id.key):
+        hm = _numbered_heading(h, p.doc_id)
+        if hm:
             return _heading(p, raw, line, position, hm.group(1), (hm.group(2) or "").strip())
         p.anchor, p.subs = None, []
         return Block(raw, line, "topic", p.current, TOPIC_LEVEL, h.group(2).strip())
@@ -279,6 +276,23 @@ def _classify(p: _Parser, raw: str, line: int, position: int) -> Block:
         return _subparagraph(p, raw, line, position, sm.group(1))
     label = _defined_term(first) if section and first[:1] in _TERM_START else ""
     return Block(raw, line, "text", p.current, TEXT_LEVEL, label)
+
+
+def _numbered_heading(h: re.Match, doc_id: DocId) -> re.Match | None:
+    """The number and title of a sub-section heading ("## M6 Party Details"), or None for a
+    topic heading. Sub-section headings reset the parser's numbering state."""
+    section = doc_id.kind is Kind.SECTION
+    number_re = _SECTION_NUMBER if section else _BARE_NUMBER
+    hm = re.fullmatch(rf"({number_re})(?:[ \t]+(.*))?", h.group(2))
+    if hm and len(h.group(1)) == 2 and (not section or hm.group(1)[0] == doc_id.key):
+        return hm
+    return None
+
+
+def _starts_subsection(raw: str, doc_id: DocId) -> bool:
+    first = raw.partition("\n")[0].rstrip("\r")
+    h = _HEADING.fullmatch(first) if first.startswith("##") else None
+    return bool(h and _numbered_heading(h, doc_id))
 
 
 def _heading(p: _Parser, raw: str, line: int, position: int, number: str, title: str) -> Block:
@@ -362,3 +376,63 @@ _TERM = re.compile(r'["“]([^"”]+)["”] (?:means|has the meaning|shall have 
 def _defined_term(first_line: str) -> str:
     m = _TERM.match(first_line.lstrip("*_ "))
     return m.group(1) if m else ""
+
+
+def block_text(raw: str) -> str:
+    """A block's content without its separating blank lines (as :attr:`Block.text`)."""
+    text = raw.rstrip("\r\n")
+    return "" if not text or text.isspace() else text
+
+
+def _unclassified(raw: str, line: int, text: str | None) -> Block:
+    """A block left as text (its kind and clause unknown), built without re-deriving its text."""
+    block = Block.__new__(Block)
+    block.raw, block.line, block.kind, block.clause = raw, line, "text", None
+    block.level, block.label = TEXT_LEVEL, ""
+    block.text = block_text(raw) if text is None else text
+    return block
+
+
+def parse_partial(
+    text: str,
+    doc_id: DocId,
+    indexes: set[int],
+    raw_blocks: list | None = None,
+    texts: list[str] | None = None,
+) -> Document:
+    """Parse only the sub-sections that hold the blocks at ``indexes``.
+
+    Clause ids depend only on the blocks since the last numbered sub-section heading, which
+    resets the parser's numbering state, so those windows classify exactly as a full parse
+    would. The other blocks keep their text but stay unclassified (kind "text", no clause).
+    For text already validated (a designated version): nothing here checks numbering.
+    """
+    raw_blocks = raw_blocks if raw_blocks is not None else split_blocks(text, doc_id.kind)
+    full = parse_document  # the first block must be a valid title either way
+    if not raw_blocks:
+        return full(text, doc_id)
+    starts = [
+        i
+        for i, (_, raw) in enumerate(raw_blocks)
+        if i and raw.startswith("##") and _starts_subsection(raw, doc_id)
+    ]
+    windows: set[int] = set()
+    for index in indexes:
+        first = max((s for s in starts if s <= index), default=1)
+        windows.add(first)
+    title_doc = full(raw_blocks[0][1], doc_id)
+    blocks: list[Block] = [title_doc.blocks[0]]
+    blocks += [
+        _unclassified(raw, line, texts[k] if texts else None)
+        for k, (line, raw) in enumerate(raw_blocks[1:], start=1)
+    ]
+    index_map: dict[str, int] = {}
+    bounds = sorted(set(starts) | {1})
+    for first in sorted(windows):
+        stop = next((b for b in bounds if b > first), len(raw_blocks))
+        p = _Parser(doc_id, doc_id.path)
+        for k in range(first, stop):
+            line, raw = raw_blocks[k]
+            blocks[k] = _classify(p, raw, line, k)
+        index_map.update(p.index)
+    return Document(doc_id, title_doc.title, blocks, index_map)

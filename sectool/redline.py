@@ -11,13 +11,14 @@ formats.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sectool.attribution import Author, attribute
 from sectool.changes.io import change_texts, load_change, load_change_at, merge_onto
-from sectool.diff import DocumentDiff, compare_documents
-from sectool.document import Document, parse_document
+from sectool.diff import DELETE, EQUAL, DocumentDiff, compare_documents, diff_sequences
+from sectool.document import Document, block_text, parse_document, parse_partial, split_blocks
 from sectool.errors import MergeConflict, SectoolError
 from sectool.model import ClauseRef, DocId
 from sectool.register import VersionRecord
@@ -116,8 +117,14 @@ def build_redline(
     refs: list[str] | None = None,
     with_ids: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
+    changes_only: bool = False,
 ) -> Redline:
-    """Compare the code at ``from_spec`` with ``to_spec`` (plus ``with_ids``)."""
+    """Compare the code at ``from_spec`` with ``to_spec`` (plus ``with_ids``).
+
+    ``changes_only``: the caller lists changed clauses and never renders unchanged ones by
+    their structure (text, json, md), so between designated versions only the sub-sections
+    around each difference need parsing.
+    """
     old = tree.snapshot(from_spec)
     new = tree.snapshot(to_spec)
     wanted = set(_documents(old, new, {}, refs)) if refs else None
@@ -141,7 +148,9 @@ def build_redline(
     for n, (doc_id, clauses) in enumerate(docs.items()):
         if progress:
             progress(n, len(docs))
-        item = _doc_redline(old, new, doc_id, steps, final_texts, bool(refs))
+        partial = changes_only and old.rev is not None and new.rev is not None
+        partial = partial and doc_id not in final_texts and not os.environ.get("SECTOOL_FULL_PARSE")
+        item = _doc_redline(old, new, doc_id, steps, final_texts, bool(refs), partial)
         if item is not None:
             item.clauses = clauses
             documents.append(item)
@@ -192,8 +201,45 @@ def _parse(doc_id: DocId, text: str | None) -> Document | None:
     return parse_document(text, doc_id) if text is not None else None
 
 
+def _parse_changed(doc_id: DocId, old_text: str | None, new_text: str | None):
+    """Both versions, with only the sub-sections around their differences classified.
+
+    Enough for a listing of changed clauses (text, json, md) between designated versions,
+    whose text designation already validated; a whole-document rendering parses in full.
+    """
+    if old_text is None or new_text is None:
+        return _parse(doc_id, old_text), _parse(doc_id, new_text), None
+    old_raw, new_raw = split_blocks(old_text, doc_id.kind), split_blocks(new_text, doc_id.kind)
+    changed_old: set[int] = set()
+    changed_new: set[int] = set()
+    i = j = 0
+    old_texts = [block_text(raw) for _, raw in old_raw]
+    new_texts = [block_text(raw) for _, raw in new_raw]
+    ops = diff_sequences(old_texts, new_texts)
+    for op, count in ops:
+        if op == EQUAL:
+            i, j = i + count, j + count
+        elif op == DELETE:
+            changed_old.update(range(i, i + count))
+            i += count
+        else:
+            changed_new.update(range(j, j + count))
+            j += count
+    return (
+        parse_partial(old_text, doc_id, changed_old, old_raw, old_texts),
+        parse_partial(new_text, doc_id, changed_new, new_raw, new_texts),
+        ops,
+    )
+
+
 def _doc_redline(
-    old: Snapshot, new: Snapshot, doc_id: DocId, steps: list[Step], final_texts: dict, asked: bool
+    old: Snapshot,
+    new: Snapshot,
+    doc_id: DocId,
+    steps: list[Step],
+    final_texts: dict,
+    asked: bool,
+    partial: bool = False,
 ) -> DocRedline | None:
     old_text = old.text(doc_id.path) if old.register.entry(doc_id) or old.rev is None else None
     new_text = (
@@ -215,8 +261,12 @@ def _doc_redline(
             stations.append((current, step.author))
     if current != new_text:  # nothing we replayed explains the last difference
         stations.append((new_text, Author(_label(new), _date(new))))
-    old_doc, new_doc = _parse(doc_id, old_text), _parse(doc_id, new_text)
-    diff = compare_documents(old_doc, new_doc)
+    block_ops = None
+    if partial and len(stations) <= 1:
+        old_doc, new_doc, block_ops = _parse_changed(doc_id, old_text, new_text)
+    else:
+        old_doc, new_doc = _parse(doc_id, old_text), _parse(doc_id, new_text)
+    diff = compare_documents(old_doc, new_doc, block_ops)
     # Intermediate versions are parsed only when several steps touched the document.
     chain = [
         (new_doc if n == len(stations) - 1 or len(stations) == 1 else _parse(doc_id, text), author)

@@ -73,7 +73,13 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
         progress.start()
     try:
         redline = build_redline(
-            tree, from_spec, to_spec, list(refs) or None, list(with_ids) or None, update
+            tree,
+            from_spec,
+            to_spec,
+            list(refs) or None,
+            list(with_ids) or None,
+            update,
+            changes_only=fmt in ("text", "json", "md"),
         )
     finally:
         if progress:
