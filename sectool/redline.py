@@ -11,7 +11,6 @@ formats.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -149,7 +148,7 @@ def build_redline(
         if progress:
             progress(n, len(docs))
         partial = changes_only and old.rev is not None and new.rev is not None
-        partial = partial and doc_id not in final_texts and not os.environ.get("SECTOOL_FULL_PARSE")
+        partial = partial and doc_id not in final_texts
         item = _doc_redline(old, new, doc_id, steps, final_texts, bool(refs), partial)
         if item is not None:
             item.clauses = clauses
@@ -201,11 +200,15 @@ def _parse(doc_id: DocId, text: str | None) -> Document | None:
     return parse_document(text, doc_id) if text is not None else None
 
 
-def _parse_changed(doc_id: DocId, old_text: str | None, new_text: str | None):
-    """Both versions, with only the sub-sections around their differences classified.
+def _parse_changed(
+    doc_id: DocId, old_text: str | None, new_text: str | None, full_new: bool = False
+):
+    """Both versions, with only the sub-sections around their differences classified (the
+    new version in full with ``full_new``), and the block-level diff between them.
 
     Enough for a listing of changed clauses (text, json, md) between designated versions,
-    whose text designation already validated; a whole-document rendering parses in full.
+    whose text designation already validated; a whole-document rendering needs the new
+    version in full.
     """
     if old_text is None or new_text is None:
         return _parse(doc_id, old_text), _parse(doc_id, new_text), None
@@ -225,11 +228,12 @@ def _parse_changed(doc_id: DocId, old_text: str | None, new_text: str | None):
         else:
             changed_new.update(range(j, j + count))
             j += count
-    return (
-        parse_partial(old_text, doc_id, changed_old, old_raw, old_texts),
-        parse_partial(new_text, doc_id, changed_new, new_raw, new_texts),
-        ops,
+    new_doc = (
+        parse_document(new_text, doc_id)
+        if full_new
+        else parse_partial(new_text, doc_id, changed_new, new_raw, new_texts)
     )
+    return parse_partial(old_text, doc_id, changed_old, old_raw, old_texts), new_doc, ops
 
 
 def _doc_redline(
@@ -262,8 +266,10 @@ def _doc_redline(
     if current != new_text:  # nothing we replayed explains the last difference
         stations.append((new_text, Author(_label(new), _date(new))))
     block_ops = None
-    if partial and len(stations) <= 1:
-        old_doc, new_doc, block_ops = _parse_changed(doc_id, old_text, new_text)
+    if len(stations) <= 1 and old.rev is not None and doc_id not in final_texts:
+        # The old side is a designated (validated) version, and only its changed regions are
+        # ever rendered; the new side is parsed in full unless only changes are listed.
+        old_doc, new_doc, block_ops = _parse_changed(doc_id, old_text, new_text, not partial)
     else:
         old_doc, new_doc = _parse(doc_id, old_text), _parse(doc_id, new_text)
     diff = compare_documents(old_doc, new_doc, block_ops)
