@@ -14,7 +14,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from sectool.changes.changeset import ChangeSet, today
-from sectool.changes.io import change_texts, ensure_clean, load_all, load_change, merge_onto
+from sectool.changes.io import apply_in_turn, ensure_clean, load_all, load_change
 from sectool.document import parse_document
 from sectool.errors import DesignationRefused, MergeConflict, NothingToDo
 from sectool.model import DocId, Version, parse_date
@@ -96,12 +96,7 @@ def plan_designation(
     current: dict[DocId, str | None] = {}
     touched: dict[DocId, list[str]] = {}
     targets: dict[DocId, str | None] = {}
-    for change in changes:
-        texts = change_texts(tree, change)
-        for item in texts:
-            if item.doc_id not in current:
-                current[item.doc_id] = onto.text(item.doc_id.path) if onto else None
-        results = merge_onto(texts, onto, current, label=f"SEC {version} so far")
+    for change, results in apply_in_turn(tree, changes, onto, current, f"SEC {version} so far"):
         failed = [str(d) for d, r in results.items() if not r.clean]
         if failed:
             raise MergeConflict(
@@ -109,8 +104,7 @@ def plan_designation(
                 f"{', '.join(failed)} overlap other changes",
                 f"rebase it (`sectool mod rebase {change.id}`) or leave it out with --change",
             )
-        for doc_id, result in results.items():
-            current[doc_id] = result.text
+        for doc_id in results:
             touched.setdefault(doc_id, []).append(change.id)
             if change.documents[doc_id].version:
                 targets[doc_id] = change.documents[doc_id].version

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sectool.attribution import Author, attribute
-from sectool.changes.io import change_texts, load_change, load_change_at, merge_onto
+from sectool.changes.io import apply_in_turn, load_change, load_change_at
 from sectool.diff import DELETE, EQUAL, DocumentDiff, compare_documents, diff_sequences
 from sectool.document import Document, block_text, parse_document, parse_partial, split_blocks
 from sectool.errors import MergeConflict, SectoolError
@@ -345,17 +345,11 @@ def _replay(
         changes = [c for c in changes if set(c.documents) & wanted]
     changes.sort(key=approval_order)
     steps: list[Step] = []
-    current: dict[DocId, str | None] = {}
     try:
-        for change in changes:
-            texts = change_texts(tree, change, at=snapshot, only=shared)
-            for item in texts:
-                current.setdefault(item.doc_id, previous.text(item.doc_id.path))
-            results = merge_onto(texts, previous, current)
+        for change, results in apply_in_turn(tree, changes, previous, {}, at=snapshot, only=shared):
             if any(not r.clean for r in results.values()):
                 raise MergeConflict("replay failed", "")
             step_texts = {d: r.text for d, r in results.items()}
-            current.update(step_texts)
             steps.append(
                 Step(
                     Author(change.id, record.effective),
@@ -375,20 +369,15 @@ def _with_steps(tree: Tree, new: Snapshot, ids: list[str], date: str):
     """Pending change sets applied on top of TO, in the order given."""
     current: dict[DocId, str | None] = {}
     steps = []
-    for change_id in ids:
-        change = load_change(tree, change_id)
-        texts = change_texts(tree, change)
-        for item in texts:
-            current.setdefault(item.doc_id, new.text(item.doc_id.path))
-        results = merge_onto(texts, new, current, label=_label(new))
+    changes = [load_change(tree, change_id) for change_id in ids]
+    for change, results in apply_in_turn(tree, changes, new, current, _label(new)):
         failed = [str(d) for d, r in results.items() if not r.clean]
         if failed:
             raise MergeConflict(
-                f"{change_id} does not apply on {_label(new)} with the change sets before it: "
+                f"{change.id} does not apply on {_label(new)} with the change sets before it: "
                 f"{', '.join(failed)}",
-                f"rebase it (`sectool mod rebase {change_id}`) or leave it out",
+                f"rebase it (`sectool mod rebase {change.id}`) or leave it out",
             )
         step_texts = {d: r.text for d, r in results.items()}
-        current.update(step_texts)
         steps.append(Step(Author(change.id, date), change.title, step_texts))
     return steps, current

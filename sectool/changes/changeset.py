@@ -33,15 +33,7 @@ STATES = (
     "withdrawn",
     "implemented",
 )
-PENDING = (
-    "raised",
-    "initial-report",
-    "refinement",
-    "report-phase",
-    "consultation",
-    "change-board",
-    "approved",
-)
+PENDING = STATES[: STATES.index("approved") + 1]  # every state before a final one
 
 # The Section D lifecycle: where a proposal may go next. "implemented" is set by designation.
 _NEXT = {

@@ -60,6 +60,8 @@ class CheckReport:
     checked: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     not_applying: list[dict] = field(default_factory=list)
+    # each change set's documents merged onto the latest version (clean or not), by id
+    merges: dict[str, dict] = field(default_factory=dict)
 
     @property
     def clean(self) -> bool:
@@ -105,6 +107,7 @@ def check_changes(tree: Tree, ids: list[str] | None = None) -> CheckReport:
         except SectoolError as exc:
             report.not_applying.append({"id": change.id, "reason": exc.message})
             continue
+        report.merges[change.id] = results
         failed = [str(d) for d, r in results.items() if not r.clean]
         if failed:
             report.not_applying.append(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -127,6 +128,30 @@ def merge_onto(
             result = MergeResult(None, 0)  # the change set removes the document
         results[item.doc_id] = result
     return results
+
+
+def apply_in_turn(
+    tree: Tree,
+    changes: list[ChangeSet],
+    onto: Snapshot | None,
+    current: dict[DocId, str | None],
+    label: str = "",
+    at: Snapshot | None = None,
+    only: set[DocId] | None = None,
+) -> Iterator[tuple[ChangeSet, dict[DocId, MergeResult]]]:
+    """Merge change sets one after another onto ``onto``, as designation applies them.
+
+    ``current`` holds each document's text so far (the caller's, updated here after each
+    change set); each step yields the change set and its merge results, which the caller
+    checks (and may stop on) before the next one is applied.
+    """
+    for change in changes:
+        texts = change_texts(tree, change, at=at, only=only)
+        for item in texts:
+            current.setdefault(item.doc_id, snapshot_text(onto, item.doc_id))
+        results = merge_onto(texts, onto, current, label=label)
+        yield change, results
+        current.update({d: r.text for d, r in results.items()})
 
 
 def ensure_clean(tree: Tree, paths: list[str], what: str) -> None:

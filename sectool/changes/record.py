@@ -208,15 +208,20 @@ def record_worktree(tree: Tree, change_id: str) -> RecordResult:
             diffs,
             f"{change_id}: record legal text (" + ", ".join(str(d) for d in sorted(edits)) + ")",
         )
-    latest = tree.register.latest
-    restore_to = tree.snapshot(latest.version) if latest else None
-    for doc_id in edits:
-        write_file(tree.root, doc_id.path, snapshot_text(restore_to, doc_id))
-    # the restored files have new timestamps: let git see they match its index again
-    tree.store.git("update-index", "-q", "--refresh", check=False)
+    restore_documents(tree, edits)
     if rebase:
         (tree.store.git_dir / "sectool" / REBASE_STATE).unlink()
     return RecordResult(change, sorted(edits), [d.path for d in sorted(edits)])
+
+
+def restore_documents(tree: Tree, doc_ids) -> None:
+    """Put documents back to the latest designated text (deleting those it lacks)."""
+    latest = tree.register.latest
+    restore_to = tree.snapshot(latest.version) if latest else None
+    for doc_id in doc_ids:
+        write_file(tree.root, doc_id.path, snapshot_text(restore_to, doc_id))
+    # the restored files have new timestamps: let git see they match its index again
+    tree.store.git("update-index", "-q", "--refresh", check=False)
 
 
 def _set_op(change: ChangeSet, doc_id: DocId, before: str | None, now: str | None) -> None:
@@ -315,11 +320,6 @@ def abort_session(tree: Tree) -> str:
         raise NothingToDo(
             "no change set is being drafted in the working tree", "`sectool mod edit ID` starts one"
         )
-    change = load_change(tree, state["id"])
-    latest = tree.register.latest
-    restore_to = tree.snapshot(latest.version) if latest else None
-    for doc_id in change.documents:
-        write_file(tree.root, doc_id.path, snapshot_text(restore_to, doc_id))
-    tree.store.git("update-index", "-q", "--refresh", check=False)
+    restore_documents(tree, load_change(tree, state["id"]).documents)
     (tree.store.git_dir / "sectool" / REBASE_STATE).unlink()
     return state["id"]

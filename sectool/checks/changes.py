@@ -5,8 +5,7 @@ reported with every reference to that clause elsewhere in the code."""
 from __future__ import annotations
 
 from sectool.changes.changeset import FOLDER, ChangeSet
-from sectool.changes.check import check_changes
-from sectool.changes.io import change_texts, merge_onto
+from sectool.changes.check import CheckReport, check_changes
 from sectool.checks.context import CheckContext
 from sectool.document import parse_document
 from sectool.errors import SectoolError
@@ -25,8 +24,12 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
     out += _registered(context)
     pending = [c.id for c in context.changes.values() if c.pending]
     if pending:
-        out += _applies(context, pending)
-        out += _impact(context, [context.changes[i] for i in pending])
+        try:
+            report = check_changes(context.tree, pending)
+        except SectoolError as exc:  # pragma: no cover - problems are caught per change set
+            return out + [Finding("changes.not-applying", "error", exc.message, exc.hint)]
+        out += _applies(context, report)
+        out += _impact(context, [context.changes[i] for i in pending], report.merges)
     return out
 
 
@@ -124,12 +127,8 @@ def _registered(context: CheckContext) -> list[Finding]:
     return out
 
 
-def _applies(context: CheckContext, pending: list[str]) -> list[Finding]:
+def _applies(context: CheckContext, report: CheckReport) -> list[Finding]:
     out = []
-    try:
-        report = check_changes(context.tree, pending)
-    except SectoolError as exc:  # pragma: no cover - individual problems are caught below
-        return [Finding("changes.not-applying", "error", exc.message, exc.hint)]
     for item in report.not_applying:
         change = context.changes[item["id"]]
         out.append(
@@ -159,14 +158,11 @@ def _applies(context: CheckContext, pending: list[str]) -> list[Finding]:
     return out
 
 
-def _impact(context: CheckContext, changes: list[ChangeSet]) -> list[Finding]:
-    latest = context.tree.register.latest
-    onto = context.tree.snapshot(latest.version) if latest else None
+def _impact(context: CheckContext, changes: list[ChangeSet], merges: dict) -> list[Finding]:
     out = []
     for change in changes:
-        try:
-            results = merge_onto(change_texts(context.tree, change), onto)
-        except SectoolError:
+        results = merges.get(change.id)
+        if results is None:
             continue  # reported by the not-applying rule
         removed: dict[DocId, set[str]] = {}
         after = dict(context.documents)
