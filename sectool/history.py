@@ -215,10 +215,7 @@ def _verify_documents(
 
 def _verify_head(tree: Tree, latest: VersionRecord) -> list[Finding]:
     folders = ("sections", "schedules", "appendices")
-    changed = tree.store.changed_between(f"refs/tags/{latest.tag}", "HEAD", folders)
-    changed += [
-        p for p in tree.store.changed_between(f"refs/tags/{latest.tag}", "HEAD", [REGISTER])
-    ]
+    changed = tree.store.changed_between(f"refs/tags/{latest.tag}", "HEAD", [*folders, REGISTER])
     out = []
     for path in changed:
         doc = DocId.from_path(path)

@@ -126,13 +126,13 @@ def build_redline(
     """
     old = tree.snapshot(from_spec)
     new = tree.snapshot(to_spec)
-    wanted = set(_documents(old, new, {}, refs)) if refs else None
-    steps = _steps(tree, old, new, wanted)
+    asked = _documents(old, new, {}, refs) if refs else None  # the documents asked for
+    steps = _steps(tree, old, new, set(asked) if asked else None)
     final_texts: dict[DocId, str | None] = {}
     if with_ids:
         extra, final_texts = _with_steps(tree, new, with_ids, _date(new))
         steps += extra
-    docs = _documents(old, new, final_texts, refs)
+    docs = asked or _documents(old, new, final_texts, None)
     if not refs:  # between two versions, git already knows which files are equal
         old_ids, new_ids = old.blob_ids(), new.blob_ids()
         if old_ids is not None and new_ids is not None:

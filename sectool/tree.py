@@ -109,7 +109,7 @@ class Snapshot:
     rev: str | None = None
     _docs: dict[DocId, Document] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict)
-    _blobs: dict[str, str] = field(default_factory=dict)
+    _blobs: dict[str, str] | None = None
 
     @property
     def entries(self) -> list[DocEntry]:
@@ -119,9 +119,8 @@ class Snapshot:
         """Blob ids of the documents at this version (None for the working tree)."""
         if self.rev is None:
             return None
-        if "blobs" not in self._texts:
+        if self._blobs is None:
             self._blobs = self.tree.store.blob_ids(self.rev, FOLDERS[:3])
-            self._texts["blobs"] = ""
         return self._blobs
 
     def prefetch(self, paths: list[str]) -> None:

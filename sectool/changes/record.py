@@ -208,16 +208,20 @@ def record_worktree(tree: Tree, change_id: str) -> RecordResult:
             diffs,
             f"{change_id}: record legal text (" + ", ".join(str(d) for d in sorted(edits)) + ")",
         )
-    restore_documents(tree, edits)
+    latest = tree.register.latest
+    restore_documents(tree, edits, onto if onto_label == (latest and latest.version) else None)
     if rebase:
         (tree.store.git_dir / "sectool" / REBASE_STATE).unlink()
     return RecordResult(change, sorted(edits), [d.path for d in sorted(edits)])
 
 
-def restore_documents(tree: Tree, doc_ids) -> None:
-    """Put documents back to the latest designated text (deleting those it lacks)."""
+def restore_documents(tree: Tree, doc_ids, latest_snapshot: Snapshot | None = None) -> None:
+    """Put documents back to the latest designated text (deleting those it lacks).
+
+    ``latest_snapshot``: that version, when the caller has it open already.
+    """
     latest = tree.register.latest
-    restore_to = tree.snapshot(latest.version) if latest else None
+    restore_to = latest_snapshot or (tree.snapshot(latest.version) if latest else None)
     for doc_id in doc_ids:
         write_file(tree.root, doc_id.path, snapshot_text(restore_to, doc_id))
     # the restored files have new timestamps: let git see they match its index again
