@@ -22,41 +22,20 @@ class SectoolGroup(click.Group):
         try:
             return super().invoke(ctx)
         except SectoolError as exc:
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
             where = exc.where()
             prefix = f"{where}: " if where else ""
-            click.echo(f"error[{exc.code}]: {prefix}{exc.message}", err=True)
-            if exc.hint:
-                click.echo(f"  hint: {exc.hint}", err=True)
-            ctx.exit(int(exc.exit_code))
+            _report(ctx, exc.code, prefix + exc.message, exc.hint, exc.exit_code)
         except (KeyboardInterrupt, BrokenPipeError):
             ctx.exit(130)
         except OSError as exc:  # the file system refused: not a bug, and nothing was half-done
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
             where = f": {exc.filename}" if exc.filename else ""
-            click.echo(f"error[file-system]: {exc.strerror or exc}{where}", err=True)
-            click.echo(
-                "  hint: check that the path exists, is of the right kind, and that you "
-                "may write there",
-                err=True,
-            )
-            ctx.exit(int(ExitStatus.STATE))
-        except click.exceptions.Exit:
-            raise
-        except click.ClickException:
-            raise
+            hint = "check that the path exists, is of the right kind, and that you may write there"
+            _report(ctx, "file-system", f"{exc.strerror or exc}{where}", hint, ExitStatus.STATE)
+        except (click.exceptions.Exit, click.ClickException):
+            raise  # click's own exits and usage errors (exit 2)
         except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
-            if ctx.obj and ctx.obj.get("debug"):
-                raise
-            click.echo(f"error[internal]: {type(exc).__name__}: {exc}", err=True)
-            click.echo(
-                "  hint: this is a bug in sectool; rerun with --debug for the traceback "
-                "and report it",
-                err=True,
-            )
-            ctx.exit(int(ExitStatus.INTERNAL))
+            hint = "this is a bug in sectool; rerun with --debug for the traceback and report it"
+            _report(ctx, "internal", f"{type(exc).__name__}: {exc}", hint, ExitStatus.INTERNAL)
 
     # The top-level commands in the order a user meets them: set up, read, draft, designate,
     # publish, check. Sub-groups (mod) keep the order their commands were written in.
@@ -80,6 +59,17 @@ class SectoolGroup(click.Group):
             return list(self.commands)
         known = [name for name in self.ORDER if name in self.commands]
         return known + [name for name in self.commands if name not in known]
+
+
+def _report(ctx: click.Context, code: str, message: str, hint: str, status: int) -> None:
+    """The one way a failure reaches the user: error[code] and a hint on stderr, an exit code;
+    under --debug the exception itself propagates, with its traceback."""
+    if ctx.obj and ctx.obj.get("debug"):
+        raise
+    click.echo(f"error[{code}]: {message}", err=True)
+    if hint:
+        click.echo(f"  hint: {hint}", err=True)
+    ctx.exit(int(status))
 
 
 @click.group(cls=SectoolGroup, context_settings={"help_option_names": ["-h", "--help"]})
