@@ -41,14 +41,20 @@ def make_patch(tmp_path: Path, sample_tree: Path, rel: str, old: str, new: str) 
     return patch
 
 
-def test_record_from_patch(sec, sample_tree: Path, tmp_path: Path):
-    patch = make_patch(
+@pytest.fixture
+def ten_days(sample_tree: Path, tmp_path: Path) -> Path:
+    """A patch made in another clone: Section M6.2's five Working Days become ten."""
+    return make_patch(
         tmp_path,
         sample_tree,
         "sections/M.md",
         "within five Working Days of that",
         "within ten Working Days of that",
     )
+
+
+def test_record_from_patch(sec, sample_tree: Path, ten_days: Path):
+    patch = ten_days
     sec("mod", "new", "MP102A", "--title", "Party Details timing")
     result = sec("mod", "record", "MP102A", "--from-patch", str(patch))
     assert result.exit_code == 0, result.stderr
@@ -57,14 +63,8 @@ def test_record_from_patch(sec, sample_tree: Path, tmp_path: Path):
     assert git(sample_tree, "status", "--porcelain") == ""
 
 
-def test_record_from_patch_on_stdin(sec, sample_tree: Path, tmp_path: Path):
-    patch = make_patch(
-        tmp_path,
-        sample_tree,
-        "sections/M.md",
-        "within five Working Days of that",
-        "within ten Working Days of that",
-    )
+def test_record_from_patch_on_stdin(sec, sample_tree: Path, ten_days: Path):
+    patch = ten_days
     sec("mod", "new", "DP012", "--title", "Draft")
     result = sec("mod", "record", "DP012", "--from-patch", "-", input=patch.read_text())
     assert result.exit_code == 0, result.stderr

@@ -300,15 +300,17 @@ def test_killed_after_the_commit_point_is_completed(sample_tree: Path, tmp_path:
     assert (clean / "appendices/B.md").read_text() == (sample_tree / "appendices/B.md").read_text()
 
 
-def test_two_designations_racing_one_wins(sample_tree: Path):
-    env = {"SECTOOL_FAULT": "worktree:sleep", "SECTOOL_FAULT_SLEEP": "2"}
+def slow_designation(root: Path, step: str, wait_for: str) -> subprocess.Popen:
+    """Designate 5.8 in another process, held for two seconds at ``step``; return once the
+    file ``wait_for`` (under .git/sectool) exists, or after five seconds."""
+    env = {"SECTOOL_FAULT": f"{step}:sleep", "SECTOOL_FAULT_SLEEP": "2"}
     slow = subprocess.Popen(
         [
             sys.executable,
             "-m",
             "sectool",
             "-C",
-            str(sample_tree),
+            str(root),
             "designate",
             "5.8",
             "--effective",
@@ -319,11 +321,15 @@ def test_two_designations_racing_one_wins(sample_tree: Path):
         text=True,
         env={**os.environ, **env},
     )
-    lock = sample_tree / ".git/sectool/lock"
-    for _ in range(100):
-        if lock.exists():
+    for _ in range(250):
+        if (root / ".git/sectool" / wait_for).exists():
             break
-        time.sleep(0.05)
+        time.sleep(0.02)
+    return slow
+
+
+def test_two_designations_racing_one_wins(sample_tree: Path):
+    slow = slow_designation(sample_tree, "worktree", "lock")
     fast = sectool(sample_tree, "designate", "5.8", "--effective", "2017-07-12")
     out, err = slow.communicate(timeout=60)
     assert slow.returncode == 0, err
@@ -389,30 +395,8 @@ def test_designating_a_new_appendix_and_a_removed_schedule(sample_tree: Path):
 
 
 def test_reading_during_a_designation_is_not_refused(sample_tree: Path):
-    env = {"SECTOOL_FAULT": "refs:sleep", "SECTOOL_FAULT_SLEEP": "2"}
-    slow = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "sectool",
-            "-C",
-            str(sample_tree),
-            "designate",
-            "5.8",
-            "--effective",
-            "2017-07-12",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **env},
-    )
-    journal = sample_tree / ".git/sectool/journal.json"
-    for _ in range(200):
-        if journal.exists():
-            break
-        time.sleep(0.02)
-    assert journal.exists()
+    slow = slow_designation(sample_tree, "refs", "journal.json")
+    assert (sample_tree / ".git/sectool/journal.json").exists()
     reader = sectool(sample_tree, "ls")
     assert reader.returncode == 0, reader.stderr
     slow.communicate(timeout=60)

@@ -23,6 +23,7 @@ from sectool.demo import run_demo
 from sectool.model import DocId
 from sectool.render.docx import paragraph_texts
 from sectool.tree import Tree
+from tests.test_publish import CASES
 from tests.test_redline_properties import document_pairs, redline_bytes
 
 TOOL = Path(__file__).parent / "tools" / "lo_revisions.py"
@@ -63,15 +64,6 @@ def body(paragraphs: list[str], end: str, after_cover: bool) -> list[str]:
         start = 1  # the page break
     stop = len(paragraphs) - 1 - paragraphs[::-1].index(end)
     return paragraphs[start:stop]
-
-
-CASES = [
-    ("5.7", "5.8", "Appendix B"),
-    ("5.7", "5.8", "Appendix S"),
-    ("5.8", "5.9", "Appendix AC"),
-    ("5.8", "5.9", "Appendix AD"),
-    ("5.7", "5.9", "Appendix B"),
-]
 
 
 def test_libreoffice_accepts_and_rejects_the_sample_redlines_exactly(tmp_path):

@@ -16,6 +16,7 @@ from sectool.render.docx import paragraph_texts
 from sectool.tree import Tree
 from tests.conftest import edit, run_cli
 from tests.docx_walker import dump, view
+from tests.test_redline_properties import pandoc_text
 
 GOLDEN = Path(__file__).parent / "golden"
 UPDATE = bool(os.environ.get("SECTOOL_UPDATE_GOLDEN"))
@@ -231,12 +232,7 @@ def test_pandoc_reads_the_sample_redline(demo, tmp_path):
     path.write_bytes(data)
 
     def words(mode):
-        out = subprocess.run(
-            ["pandoc", f"--track-changes={mode}", str(path), "-t", "plain", "--wrap=none"],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
+        out = pandoc_text(path, mode)
         return out.split("gives the earlier one.")[1].split("End of Appendix B")[0].split()
 
     tree = Tree(demo)

@@ -163,14 +163,18 @@ needs_pandoc = pytest.mark.skipif(
 )
 
 
-def pandoc_words(path: Path, mode: str) -> list[str]:
-    out = subprocess.run(
+def pandoc_text(path: Path, mode: str) -> str:
+    """pandoc's plain text of a .docx with every tracked change accepted or rejected."""
+    return subprocess.run(
         ["pandoc", f"--track-changes={mode}", str(path), "-t", "plain", "--wrap=none"],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
-    return out.split("End of Appendix AC")[0].split()
+
+
+def pandoc_words(path: Path, mode: str) -> list[str]:
+    return pandoc_text(path, mode).split("End of Appendix AC")[0].split()
 
 
 def expected_words(document) -> list[str]:
