@@ -70,6 +70,15 @@ def test_record_from_patch_on_stdin(sec, sample_tree: Path, ten_days: Path):
     assert result.exit_code == 0, result.stderr
 
 
+def test_record_from_patch_saved_with_crlf(sec, sample_tree: Path, ten_days: Path):
+    saved = ten_days.with_name("saved.patch")
+    saved.write_bytes(ten_days.read_bytes().replace(b"\n", b"\r\n"))
+    sec("mod", "new", "MP102A", "--title", "Party Details timing")
+    result = sec("mod", "record", "MP102A", "--from-patch", str(saved))
+    assert result.exit_code == 0, result.stderr
+    assert "within [-five-]{+ten+} Working Days" in sec("mod", "show", "MP102A").stdout
+
+
 def test_add_and_remove_documents(sec, sample_tree: Path):
     sec(
         "mod",

@@ -58,7 +58,7 @@ def merge_text(
 
 
 def has_conflict_markers(text: str) -> bool:
-    lines = text.splitlines()
+    lines = text.split("\n")  # as git cuts lines: conflict markers start a real line
     return any(line.startswith("<<<<<<< ") for line in lines) and any(
         line.startswith(">>>>>>> ") for line in lines
     )

@@ -35,8 +35,8 @@ class FilePatch:
 
 def make_diff(path: str, old: str | None, new: str | None, context: int = 3) -> str:
     """A git-style unified diff from ``old`` to ``new`` (None: the file does not exist)."""
-    a = (old or "").splitlines(keepends=True)
-    b = (new or "").splitlines(keepends=True)
+    a = split_lines(old or "")
+    b = split_lines(new or "")
     head = [f"diff --git a/{path} b/{path}"]
     # git's blob ids let `git apply --3way` find the base text in the repository
     ids = f"index {blob_id(old)}..{blob_id(new)}"
@@ -58,6 +58,20 @@ def make_diff(path: str, old: str | None, new: str | None, context: int = 3) -> 
             body += _lines("-", a[x1:x2])
             body += _lines("+", b[y1:y2])
     return "\n".join(head + body) + "\n"
+
+
+def split_lines(text: str) -> list[str]:
+    """``text`` cut into lines as git cuts them: after each ``\\n`` only, ends kept.
+
+    ``str.splitlines`` also cuts at form feeds, vertical tabs, lone CRs, U+0085, U+2028 and
+    the like, which git keeps inside a line; a diff cut that way does not apply with git.
+    """
+    lines = text.split("\n")
+    last = lines.pop()
+    out = [line + "\n" for line in lines]
+    if last:
+        out.append(last)
+    return out
 
 
 def blob_id(text: str | None) -> str:
@@ -84,10 +98,15 @@ def _lines(prefix: str, lines: list[str]) -> list[str]:
 
 
 def parse_patch(text: str, source: str = "patch") -> list[FilePatch]:
-    """Parse a (multi-file) unified diff; refuse binary patches, renames and unsafe paths."""
+    """Parse a (multi-file) unified diff; refuse binary patches, renames and unsafe paths.
+
+    A patch saved with CRLF line endings (every line, headers too, ends in CR) is read as the
+    patch git made; one whose headers end in CR but not all of its lines is refused.
+    """
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    lines = _undo_crlf(lines, source)
     patches: list[FilePatch] = []
     current: FilePatch | None = None
     i = 0
@@ -126,6 +145,31 @@ def parse_patch(text: str, source: str = "patch") -> list[FilePatch]:
             "make the patch with `git diff` or `diff -u` from the tree root",
         )
     return patches
+
+
+def _undo_crlf(lines: list[str], source: str) -> list[str]:
+    """The lines of a patch saved with CRLF endings, each without the CR the saving added.
+
+    git never writes a CR at the end of a header line, so one there means the file was saved
+    with Windows line endings after git made it.
+    """
+    header = next(
+        (
+            line
+            for i, line in enumerate(lines)
+            if line.startswith("diff --git ")
+            or (line.startswith("--- ") and i + 1 < len(lines) and lines[i + 1].startswith("+++ "))
+        ),
+        "",
+    )  # the first file header: before any hunk, so never a line of the document
+    if not header.endswith("\r"):
+        return lines
+    if all(line.endswith("\r") for line in lines):
+        return [line[:-1] for line in lines]
+    raise BadPatch(
+        f"{source}: the patch mixes CRLF and LF line endings",
+        "save the patch with the line endings git wrote (LF), or make it again with git diff",
+    )
 
 
 def _read_hunk(m: re.Match, lines: list[str], i: int, fp: FilePatch, source: str) -> int:
@@ -190,7 +234,7 @@ def apply_patch(fp: FilePatch, base: str | None, source: str = "patch") -> str |
             f"{source}: {fp.path} does not exist in the base version",
             "check the change set's base version (sectool mod show)",
         )
-    old = (base or "").splitlines(keepends=True)
+    old = split_lines(base or "")
     out: list[str] = []
     pos = 0
     for old_start, old_len, _new_start, _new_len, body in fp.hunks:
