@@ -178,8 +178,8 @@ def pandoc_words(path: Path, mode: str) -> list[str]:
 
 
 def expected_words(document) -> list[str]:
-    # pandoc lifts the Title paragraph into metadata; compare the body below it.
-    return " ".join(paragraph_texts(document)[1:]).split() if document else []
+    # The title is a Heading 1 (not Word's Title style, which pandoc lifts into metadata).
+    return " ".join(paragraph_texts(document)).split() if document else []
 
 
 @needs_pandoc

@@ -18,6 +18,14 @@ def heading_mark(block: Block) -> int:
     return 0
 
 
+def heading_level(block: Block) -> int:
+    """A heading's Markdown level, 1-6 (the number of '#'); 0 for a block that is no heading."""
+    if block.kind in ("title", "heading", "topic"):
+        m = _HEADING_MARK.match(block.text)
+        return m.group().count("#") if m else 0
+    return 0
+
+
 def shown_text(block: Block) -> str:
     return block.text[heading_mark(block) :]
 

@@ -1,7 +1,10 @@
 """Word documents with native tracked changes (the only python-docx user).
 
-Each block of a document becomes one paragraph in a real style (Title, Heading 1, Heading 2,
-clause and sub-paragraph styles). Changes are Word revisions: ``w:ins`` and ``w:del`` runs (deleted
+Each block of a document becomes one paragraph in a real style: Word's built-in Heading 1-6 for
+the Markdown headings, level for level (``# Section M: General`` is Heading 1, ``## M6 Party
+Details`` Heading 2, ``### Notices`` Heading 3), so Word's navigation pane, LibreOffice's
+Navigator and pandoc see the document's structure; our own clause and sub-paragraph styles for
+the rest. Changes are Word revisions: ``w:ins`` and ``w:del`` runs (deleted
 text in ``w:delText``), paragraph-mark revisions for whole clauses, ``w:moveFrom``/``w:moveTo``
 for moved clauses, one id counter for the package, and dates pinned to the version's effective
 date. Text is normalised once, by :func:`clean`, both for what is compared and what is written:
@@ -34,11 +37,18 @@ from sectool.diff import (
     BlockDiff,
 )
 from sectool.document import PARAGRAPH_LEVEL, Block, Document
-from sectool.render.common import changed_segments, heading_mark, shown_text, strip_chars
+from sectool.render.common import (
+    changed_segments,
+    heading_level,
+    heading_mark,
+    shown_text,
+    strip_chars,
+)
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 SUB_DEPTHS = 4
+HEADING_DEPTHS = 6  # Markdown's heading levels, each Word's built-in "Heading N"
 WHOLE_PARAGRAPH_TIME = "T00:30:00Z"
 
 
@@ -90,12 +100,10 @@ def paragraph_texts(document: Document | None) -> list[str]:
 
 
 def style_key(block: Block) -> str:
-    if block.kind == "title":
-        return "Title"
-    if block.kind == "heading":
-        return "Heading 1"
-    if block.kind == "topic":
-        return "Heading 2"
+    """The style name of a block's paragraph: a heading's level picks Heading 1-6."""
+    level = heading_level(block)
+    if level:
+        return f"Heading {level}"
     if block.kind == "subparagraph":
         depth = min(max(block.level - PARAGRAPH_LEVEL, 1), SUB_DEPTHS)
         return f"SEC Sub-paragraph {depth}"
@@ -145,7 +153,8 @@ class DocxBuilder:
 
         styles = self.document.styles
         self.style_ids = {}
-        for name in ("Title", "Heading 1", "Heading 2", "Normal"):
+        headings = [f"Heading {n}" for n in range(1, HEADING_DEPTHS + 1)]
+        for name in ("Title", "Normal", *headings):
             self.style_ids[name] = styles[name].style_id
         specs = [("SEC Clause", 0), ("SEC Text", 0), ("SEC Cover", 0), ("SEC End", 0)]
         specs += [(f"SEC Sub-paragraph {d}", d) for d in range(1, SUB_DEPTHS + 1)]
@@ -213,7 +222,8 @@ class DocxBuilder:
         self.paragraph(style, [(EQUAL, text, "", "")])
 
     def cover(self, heading: str, rows: list[tuple[str, str]], note: str) -> None:
-        self.text_paragraph("Heading 1", heading)
+        if heading:  # an empty heading would be a blank entry in the navigation pane
+            self.text_paragraph("Heading 1", heading)
         table = self.document.add_table(rows=0, cols=2)
         table.style = self.document.styles["Table Grid"]
         for label, value in rows:

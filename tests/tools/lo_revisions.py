@@ -2,9 +2,11 @@
 
 Run with a Python that has LibreOffice's UNO bridge (Debian: python3-uno, /usr/bin/python3):
 
-    python3 lo_revisions.py accept|reject FILE... > out.json
+    python3 lo_revisions.py accept|reject|outline FILE... > out.json
 
-Prints JSON: {file: [paragraph text, ...]} after LibreOffice's own Accept All / Reject All.
+Prints JSON: {file: [paragraph text, ...]} after LibreOffice's own Accept All / Reject All;
+with ``outline``, {file: [[outline level, paragraph text], ...]} as loaded, where the outline
+level is what LibreOffice's Navigator shows a heading by (0 for body text).
 """
 
 import json
@@ -69,6 +71,16 @@ def paragraphs(doc) -> list:
     return out
 
 
+def outline(doc) -> list:
+    out = []
+    enum = doc.getText().createEnumeration()
+    while enum.hasMoreElements():
+        element = enum.nextElement()
+        if element.supportsService("com.sun.star.text.Paragraph"):
+            out.append([element.OutlineLevel, element.getString()])
+    return out
+
+
 def main() -> None:
     mode, files = sys.argv[1], sys.argv[2:]
     profile = tempfile.mkdtemp(prefix="lo-profile-")
@@ -83,6 +95,10 @@ def main() -> None:
         for path in files:
             url = uno.systemPathToFileUrl(os.path.abspath(path))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
+            if mode == "outline":
+                result[path] = outline(doc)
+                doc.close(True)
+                continue
             command = (
                 ".uno:AcceptAllTrackedChanges"
                 if mode == "accept"
