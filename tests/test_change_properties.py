@@ -1,5 +1,6 @@
 """Property: recording an edit and applying the change set to its base gives the edit back."""
 
+import difflib
 import itertools
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from sectool.changes.io import change_texts, load_change
-from sectool.changes.patch import apply_patch, make_diff, parse_patch
+from sectool.changes.patch import apply_patch, make_diff, parse_patch, split_lines
 from sectool.changes.record import new_change, record_worktree
 from sectool.document import parse_document
 from sectool.errors import MalformedDocument
@@ -78,3 +79,36 @@ def test_record_then_apply_reproduces_the_edit(tree: Tree, edited: str):
     [texts] = change_texts(tree, load_change(tree, change_id))
     assert texts.base == ORIGINAL
     assert texts.theirs == edited
+
+
+# Documents as lines drawn from a few distinct ones, so that most lines repeat (like the blank
+# lines between paragraphs), the case where the line diff must still find a small edit.
+repeated_lines = st.lists(st.sampled_from(["\n", "a\n", "b b\n", "1.1 Text\n", "\n"]), max_size=60)
+
+
+def _changed_lines(diff: str) -> int:
+    body = [line for line in diff.split("\n")[4:] if not line.startswith(("@@", "\\"))]
+    return sum(line.startswith(("+", "-")) for line in body)
+
+
+@given(repeated_lines, repeated_lines, st.sampled_from(["", "x"]))
+@settings(max_examples=300)
+def test_line_diff_is_minimal_and_round_trips(old_lines, new_lines, tail):
+    old, new = "".join(old_lines), "".join(new_lines) + tail
+    assume(old != new)
+    diff = make_diff("appendices/AC.md", old, new)
+    assert apply_patch(parse_patch(diff)[0], old) == new
+    # never more lines changed than difflib's matcher would change
+    a, b = split_lines(old), split_lines(new)
+    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+    most = sum(i2 - i1 + j2 - j1 for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal")
+    assert _changed_lines(diff) <= most
+
+
+def test_line_diff_hunks_keep_three_lines_of_context():
+    old = "".join(f"{i}\n" for i in range(40))
+    new = old.replace("10\n", "ten\n").replace("30\n", "thirty\n")
+    diff = make_diff("appendices/AC.md", old, new)
+    hunks = [line for line in diff.split("\n") if line.startswith("@@")]
+    assert hunks == ["@@ -8,7 +8,7 @@", "@@ -28,7 +28,7 @@"]
+    assert apply_patch(parse_patch(diff)[0], old) == new

@@ -7,11 +7,12 @@ is refused. Merging onto a later text is the job of :mod:`sectool.changes.merge`
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from sectool.diff import DELETE, EQUAL, diff_sequences
 from sectool.errors import BadPatch, PatchMismatch
 from sectool.model import DocId
 
@@ -47,8 +48,7 @@ def make_diff(path: str, old: str | None, new: str | None, context: int = 3) -> 
     else:
         head += [ids + " 100644", f"--- a/{path}", f"+++ b/{path}"]
     body: list[str] = []
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    for group in matcher.get_grouped_opcodes(context):
+    for group in _grouped(_opcodes(a, b), context):
         i1, i2, j1, j2 = group[0][1], group[-1][2], group[0][3], group[-1][4]
         body.append(f"@@ -{_range(i1, i2 - i1)} +{_range(j1, j2 - j1)} @@")
         for tag, x1, x2, y1, y2 in group:
@@ -72,6 +72,62 @@ def split_lines(text: str) -> list[str]:
     if last:
         out.append(last)
     return out
+
+
+Opcode = tuple[str, int, int, int, int]  # (tag, i1, i2, j1, j2), as difflib's get_opcodes
+
+
+def _opcodes(a: list[str], b: list[str]) -> list[Opcode]:
+    """Line-level edits from ``a`` to ``b``: tags equal, delete, insert or replace.
+
+    The lines go to diff-match-patch (in C++ when installed), which runs in about linear time
+    on a few edits to a long document: difflib's matcher was quadratic here, worse with the
+    thousands of identical blank lines between paragraphs.
+    """
+    codes: list[Opcode] = []
+    i = j = 0
+    i0, j0 = i, j  # where the pending deletions and insertions began
+    for op, count in diff_sequences(a, b):
+        if op == EQUAL:
+            _flush(codes, i0, i, j0, j)
+            codes.append(("equal", i, i + count, j, j + count))
+            i, j = i + count, j + count
+            i0, j0 = i, j
+        elif op == DELETE:
+            i += count
+        else:
+            j += count
+    _flush(codes, i0, i, j0, j)
+    return codes
+
+
+def _flush(codes: list[Opcode], i1: int, i2: int, j1: int, j2: int) -> None:
+    if i1 < i2 or j1 < j2:
+        tag = "replace" if i1 < i2 and j1 < j2 else "delete" if i1 < i2 else "insert"
+        codes.append((tag, i1, i2, j1, j2))
+
+
+def _grouped(codes: list[Opcode], context: int) -> Iterator[list[Opcode]]:
+    """The edits in hunks, each with up to ``context`` equal lines on either side."""
+    if not any(tag != "equal" for tag, *_ in codes):
+        return
+    tag, i1, i2, j1, j2 = codes[0]
+    if tag == "equal":
+        codes[0] = (tag, max(i1, i2 - context), i2, max(j1, j2 - context), j2)
+    tag, i1, i2, j1, j2 = codes[-1]
+    if tag == "equal":
+        codes[-1] = (tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context))
+    group: list[Opcode] = []
+    for tag, i1, i2, j1, j2 in codes:
+        # a long run of equal lines ends one hunk and starts the next
+        if tag == "equal" and i2 - i1 > 2 * context and group:
+            group.append((tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)))
+            yield group
+            group = []
+            i1, j1 = max(i1, i2 - context), max(j1, j2 - context)
+        group.append((tag, i1, i2, j1, j2))
+    if any(tag != "equal" for tag, *_ in group):
+        yield group
 
 
 def blob_id(text: str | None) -> str:
