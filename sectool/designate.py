@@ -16,11 +16,29 @@ from dataclasses import dataclass, field
 from sectool.changes.changeset import ChangeSet, today
 from sectool.changes.io import apply_in_turn, ensure_clean, load_all, load_change
 from sectool.document import parse_document
-from sectool.errors import DesignationRefused, MergeConflict, NothingToDo
-from sectool.model import DocId, Version, parse_date
-from sectool.records import CHANGELOG, add_to_changelog, changelog_entry, tag_message
+from sectool.errors import (
+    BadDocVersion,
+    CheckFailed,
+    ControlCharacter,
+    DesignationRefused,
+    EditedOutsideDesignation,
+    LostDesignation,
+    MergeConflict,
+    NothingToDo,
+    UnknownReference,
+    UnsupportedState,
+)
+from sectool.integrity import content_findings, edited_outside, lifecycle_problem, lost_designations
+from sectool.model import DocId, Finding, Version, looks_like_version, parse_date
+from sectool.records import (
+    CHANGELOG,
+    add_to_changelog,
+    changelog_entry,
+    record_from_tag,
+    tag_message,
+)
 from sectool.register import REGISTER, DocEntry, Register, VersionRecord
-from sectool.tree import FOLDERS, Tree
+from sectool.tree import FOLDERS, Snapshot, Tree
 
 
 @dataclass
@@ -91,25 +109,20 @@ def plan_designation(
     register = tree.register
     latest = register.latest
     _check_label(tree, register, label, effective_day)
+    _check_history(tree)
     changes = _select(tree, change_ids)
     onto = tree.snapshot(latest.version) if latest else None
-    current: dict[DocId, str | None] = {}
-    touched: dict[DocId, list[str]] = {}
-    targets: dict[DocId, str | None] = {}
-    for change, results in apply_in_turn(tree, changes, onto, current, f"SEC {version} so far"):
-        failed = [str(d) for d, r in results.items() if not r.clean]
-        if failed:
-            raise MergeConflict(
-                f"{change.id} does not apply to SEC {version}: its edits to "
-                f"{', '.join(failed)} overlap other changes",
-                f"rebase it (`sectool mod rebase {change.id}`) or leave it out with --change",
+    current, touched, targets = apply_changes(tree, changes, onto, f"SEC {version} so far")
+    for doc_id in doc_versions or {}:
+        if doc_id not in current and register.entry(doc_id) is None:
+            raise UnknownReference(
+                f"--doc-version names {doc_id}, which SEC {label} would not have",
+                "name a document in the Document Log (`sectool ls`) or one the change sets add",
             )
-        for doc_id in results:
-            touched.setdefault(doc_id, []).append(change.id)
-            if change.documents[doc_id].version:
-                targets[doc_id] = change.documents[doc_id].version
     targets.update(doc_versions or {})
     outcomes = _outcomes(register, onto, current, touched, targets)
+    _check_versions(outcomes)
+    _check_content(tree, outcomes, changes, onto)
     record = VersionRecord(
         str(label),
         effective_day.isoformat(),
@@ -133,26 +146,155 @@ def plan_designation(
     return Plan(record, changes, outcomes, new_register, previous)
 
 
+def apply_changes(
+    tree: Tree, changes: list[ChangeSet], onto: Snapshot | None, label: str
+) -> tuple[dict[DocId, str | None], dict[DocId, list[str]], dict[DocId, str | None]]:
+    """Merge change sets in turn onto ``onto``, as designation does; refuse on overlap.
+
+    Returns each touched document's new text (None: removed), the change sets that touched
+    it, and the document versions the change sets set.
+    """
+    current: dict[DocId, str | None] = {}
+    touched: dict[DocId, list[str]] = {}
+    targets: dict[DocId, str | None] = {}
+    for change, results in apply_in_turn(tree, changes, onto, current, label):
+        failed = [str(d) for d, r in results.items() if not r.clean]
+        if failed:
+            raise MergeConflict(
+                f"{change.id} does not apply to {label}: its edits to "
+                f"{', '.join(failed)} overlap other changes",
+                f"rebase it (`sectool mod rebase {change.id}`) or leave it out with --change",
+            )
+        for doc_id in results:
+            touched.setdefault(doc_id, []).append(change.id)
+            if change.documents[doc_id].version:
+                targets[doc_id] = change.documents[doc_id].version
+    return current, touched, targets
+
+
+def _order_key(label: Version) -> tuple[int, ...]:
+    """5.8 and 5.8.0 are the same place in the code's version order."""
+    parts = list(label.parts)
+    while len(parts) > 1 and parts[-1] == 0:
+        parts.pop()
+    return tuple(parts)
+
+
 def _check_label(tree: Tree, register: Register, label: Version, effective: dt.date) -> None:
     latest = register.latest
-    existing = {v.version for v in register.versions} | {
-        t.removeprefix("sec/") for t in tree.store.tags("sec/")
-    }
-    if str(label) in existing:
+    designated = [v.label for v in register.versions]
+    stray = []
+    for name, tag in tree.store.tags("sec/").items():
+        if record_from_tag(tag.message) is None:
+            stray.append(name)
+        elif looks_like_version(name.removeprefix("sec/")):
+            designated.append(Version.parse(name.removeprefix("sec/")))
+    same = [v for v in designated if _order_key(v) == _order_key(label)]
+    if same:
         raise DesignationRefused(
-            f"SEC {label} is already designated",
+            f"SEC {label} is already designated (as {same[0]})",
             "designated versions never change; choose the next label",
         )
-    if latest and label <= latest.label:
+    if f"sec/{label}" in stray:
         raise DesignationRefused(
-            f"SEC {label} is not after the latest version, {latest.version}",
-            f"choose a label greater than {latest.version}",
+            f"tag sec/{label} exists but is not a designation",
+            f"remove the stray tag (`git tag -d sec/{label}`) and designate again",
+        )
+    later = [v for v in designated if _order_key(v) > _order_key(label)]
+    if later:
+        raise DesignationRefused(
+            f"SEC {label} is not after the latest version, {max(later, key=_order_key)}",
+            f"choose a label greater than {max(later, key=_order_key)}",
         )
     if latest and effective < latest.effective_date:
         raise DesignationRefused(
             f"effective date {effective} is before SEC {latest.version}'s ({latest.effective})",
             "versions take effect in order; the same day as the last one is allowed",
         )
+
+
+def _check_history(tree: Tree) -> None:
+    """Refuse when HEAD lacks a designation, or its legal text changed outside designation."""
+    lost = lost_designations(tree, "HEAD")
+    if lost:
+        raise LostDesignation(lost[0].message, lost[0].hint)
+    edited = edited_outside(tree, "HEAD")
+    if edited:
+        more = f" (and {len(edited) - 1} more)" if len(edited) > 1 else ""
+        first = edited[0]
+        raise EditedOutsideDesignation(first.message + more, first.hint, path=first.path)
+
+
+def _check_versions(outcomes: list[DocOutcome]) -> None:
+    """A changed document's version goes up; an unchanged one's never goes down."""
+    for doc in outcomes:
+        if doc.new_text is None or doc.old_version is None or doc.new_version is None:
+            continue
+        old, new = Version.parse(doc.old_version), Version.parse(doc.new_version)
+        if doc.new_text != doc.old_text and new <= old:
+            raise BadDocVersion(
+                f"{doc.doc_id} changes but its version {doc.new_version} is not after "
+                f"{doc.old_version}",
+                f'give a higher one, e.g. --doc-version "{doc.doc_id}='
+                f'{Version.parse(doc.old_version).next_minor()}"',
+            )
+        if new < old:
+            raise BadDocVersion(
+                f"{doc.doc_id}'s version would go back from {doc.old_version} to {doc.new_version}",
+                "document versions never decrease",
+            )
+
+
+def _check_content(
+    tree: Tree, outcomes: list[DocOutcome], changes: list[ChangeSet], onto: Snapshot | None
+) -> None:
+    """No control characters, and no check errors the designated text would newly have."""
+    texts = {d.doc_id: d.new_text for d in outcomes if d.new_text is not None}
+    bad = content_findings(tree, texts, changes)
+    if bad:
+        raise ControlCharacter(bad[0].message, bad[0].hint, path=bad[0].path, line=bad[0].line)
+    new = designated_findings(tree, onto, {d.doc_id: d.new_text for d in outcomes})
+    if new:
+        first = new[0]
+        where = f"{first.path}: " if first.path else ""
+        more = f" (and {len(new) - 1} more)" if len(new) > 1 else ""
+        raise CheckFailed(
+            f"the designated text would fail check: {where}{first.message}{more}",
+            "fix the change set, record it again, and have it approved again",
+            path=first.path,
+        )
+
+
+def designated_findings(
+    tree: Tree, onto: Snapshot | None, after: dict[DocId, str | None]
+) -> list[Finding]:
+    """Numbering and reference errors in the documents ``after`` changes that ``onto`` lacks.
+
+    ``after`` maps each changed document to its new text (None: removed).
+    """
+    from sectool.checks import references, structure
+    from sectool.checks.context import CheckContext
+
+    docs = [e.doc_id for e in onto.entries] if onto else []
+    if onto is not None:
+        onto.prefetch([d.path for d in docs])
+    old = {d: t for d in docs if (t := onto.text(d.path)) is not None} if onto else {}
+    new = {**old, **after}
+    scope = {d.path for d in after}
+
+    def errors(texts: dict[DocId, str | None]) -> set[Finding]:
+        context = CheckContext.from_texts(tree, {d: t for d, t in texts.items() if t is not None})
+        found = references.check(context, scope)
+        for doc_id in after:
+            if doc_id in context.documents:
+                found += structure.document_findings(context.documents[doc_id])
+        return {
+            Finding(f.rule, f.severity, f.message, path=f.path, clause=f.clause)
+            for f in found
+            if f.severity == "error"
+        }
+
+    return sorted(errors(new) - errors(old), key=lambda f: (f.path or "", f.message))
 
 
 def _select(tree: Tree, change_ids: list[str] | None) -> list[ChangeSet]:
@@ -172,6 +314,14 @@ def _select(tree: Tree, change_ids: list[str] | None) -> list[ChangeSet]:
             "there is no approved change set to designate",
             "approve one with `sectool mod advance ID approved`, or name it with --change",
         )
+    for change in changes:
+        problem = lifecycle_problem(change)
+        if problem:
+            raise UnsupportedState(
+                f"{change.id} is {change.state} but {problem}",
+                "change state only with `sectool mod advance`; restore change.json from git",
+                path=change.manifest_path,
+            )
     empty = [c.id for c in changes if not c.documents]
     if empty:
         raise DesignationRefused(

@@ -97,3 +97,30 @@ GitFailure = _error("GitFailure", "git-failed", ExitStatus.STATE, "A git command
 OutputError = _error(
     "OutputError", "bad-output", ExitStatus.INVALID, "An output path cannot be written as asked."
 )
+EditedOutsideDesignation = _error(
+    "EditedOutsideDesignation",
+    "edited-outside-designation",
+    ExitStatus.STATE,
+    "Legal text or the Document Log changed without a designation.",
+)
+LostDesignation = _error(
+    "LostDesignation",
+    "lost-designation",
+    ExitStatus.STATE,
+    "A designated version is missing from the branch's history.",
+)
+UnsupportedState = _error(
+    "UnsupportedState",
+    "unsupported-state",
+    ExitStatus.STATE,
+    "A change set's history does not support its state.",
+)
+BadDocVersion = _error(
+    "BadDocVersion", "bad-doc-version", ExitStatus.USAGE, "A document version does not increase."
+)
+ControlCharacter = _error(
+    "ControlCharacter", "control-character", ExitStatus.INVALID, "Text holds a control character."
+)
+CheckFailed = _error(
+    "CheckFailed", "check-failed", ExitStatus.FINDINGS, "The designated text would fail check."
+)

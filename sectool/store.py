@@ -197,6 +197,33 @@ class Store:
         out = self.git("diff", "--name-only", "-z", a, b, "--", *paths)
         return [p for p in out.split("\0") if p]
 
+    def changed_in_worktree(self, rev: str, paths: Iterable[str] = ()) -> list[str]:
+        """Paths whose working-tree file differs from ``rev`` (untracked files included)."""
+        paths = list(paths)
+        out = self.git("diff", "--name-only", "-z", rev, "--", *paths)
+        extra = self.git("ls-files", "--others", "--exclude-standard", "-z", "--", *paths)
+        return sorted({p for p in (out + "\0" + extra).split("\0") if p})
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether commit ``ancestor`` is in the history of ``descendant`` (or is it)."""
+        proc = subprocess.run(
+            ["git", "merge-base", "--is-ancestor", ancestor, descendant],
+            cwd=self.root,
+            capture_output=True,
+            env=self._env,
+        )
+        return proc.returncode == 0
+
+    def unstage(self, paths: Iterable[str]) -> None:
+        """Make the index match HEAD for ``paths`` (the working tree is left alone)."""
+        paths = list(paths)
+        if not paths:
+            return
+        if self.head() is None:
+            self.git("rm", "-q", "--cached", "--ignore-unmatch", "--", *paths)
+        else:
+            self.git("reset", "-q", "HEAD", "--", *paths, check=False)
+
     # -- writing -------------------------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:

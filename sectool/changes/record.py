@@ -27,12 +27,14 @@ from sectool.changes.patch import apply_patch, make_diff, parse_patch
 from sectool.document import parse_document
 from sectool.errors import (
     BadTransition,
+    ControlCharacter,
     DuplicateChange,
     MalformedChange,
     MalformedDocument,
     NothingToDo,
     PatchMismatch,
 )
+from sectool.integrity import control_character
 from sectool.model import DocId, parse_date
 from sectool.tree import FOLDERS, Snapshot, Tree, decode
 
@@ -65,6 +67,12 @@ def new_change(
     check_id(change_id)
     if not title.strip():
         raise MalformedChange("a change set needs a title", "give one with --title")
+    found = control_character(title, allow_breaks=False)
+    if found:
+        raise ControlCharacter(
+            f"the title holds the control character {found[1]}",
+            "give a title on one line, without control characters",
+        )
     if kind not in KINDS:
         raise MalformedChange(
             f"kind '{kind}' is not one of {', '.join(KINDS)}",
@@ -141,6 +149,14 @@ def _check_editable(change: ChangeSet) -> None:
 
 def _parse_new(doc_id: DocId, text: str | None, where: str) -> str | None:
     if text is not None:
+        found = control_character(text)
+        if found:
+            raise ControlCharacter(
+                f"{where} holds the control character {found[1]}",
+                "delete it (often pasted from Word); legal text allows tabs and line breaks",
+                path=where,
+                line=found[0],
+            )
         try:
             parse_document(text, doc_id)
         except MalformedDocument as exc:
@@ -226,6 +242,9 @@ def restore_documents(tree: Tree, doc_ids, latest_snapshot: Snapshot | None = No
         write_file(tree.root, doc_id.path, snapshot_text(restore_to, doc_id))
     # the restored files have new timestamps: let git see they match its index again
     tree.store.git("update-index", "-q", "--refresh", check=False)
+    # an edit staged with `git add` is recorded now: take it out of the index too, or it
+    # blocks designation and `git checkout -- <path>` would bring it back
+    tree.store.unstage([d.path for d in doc_ids])
 
 
 def _set_op(change: ChangeSet, doc_id: DocId, before: str | None, now: str | None) -> None:

@@ -46,7 +46,7 @@ def run_checks(
     base: Path | None = None,
 ) -> CheckResult:
     """Check the working tree; limit the findings to ``targets`` and/or what changed."""
-    from sectool.checks import changes, history, references, structure, terms
+    from sectool.checks import changes, history, integrity, references, structure, terms
 
     context = CheckContext.load(tree)
     scope = context.scope(targets or [], changed_since, base or Path.cwd())
@@ -55,8 +55,10 @@ def run_checks(
     findings += references.check(context, scope)
     findings += terms.check(context, scope)
     findings += changes.check(context, scope)
-    if scope is None or context.touches_history(scope):
-        findings += history.check(context)
+    findings += integrity.check(context, context.changed if changed_since else None)
+    # the history rules are cheap next to parsing, and a branch that edits legal text
+    # directly touches nothing else they look at
+    findings += history.check(context)
     if scope is not None:
         findings = [f for f in findings if f.path is None or _in(f.path, scope)]
     findings.sort(key=lambda f: (f.path or "", f.line or 0, f.rule))

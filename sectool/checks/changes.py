@@ -9,6 +9,7 @@ from sectool.changes.check import CheckReport, check_changes
 from sectool.checks.context import CheckContext
 from sectool.document import parse_document
 from sectool.errors import SectoolError
+from sectool.integrity import lifecycle_problem
 from sectool.model import ClauseRef, DocId, Finding
 from sectool.references import extract_references
 
@@ -35,26 +36,14 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
 
 def _lifecycle(context: CheckContext, change: ChangeSet) -> list[Finding]:
     out = []
-    history = change.history
-    if not history or history[-1].get("state") != change.state:
+    problem = lifecycle_problem(change)
+    if problem:
         out.append(
             Finding(
                 "changes.lifecycle",
                 "error",
-                f"{change.id} is {change.state} but its history ends "
-                f"{history[-1].get('state') if history else 'empty'}",
+                f"{change.id} is {change.state} but {problem}",
                 "change state only with `sectool mod advance`",
-                **_at(change),
-            )
-        )
-    dates = [h.get("date", "") for h in history]
-    if dates != sorted(dates):
-        out.append(
-            Finding(
-                "changes.lifecycle",
-                "error",
-                f"{change.id}'s history goes back in time",
-                "history dates must not decrease",
                 **_at(change),
             )
         )

@@ -9,7 +9,6 @@ from sectool.changes.changeset import FOLDER, MANIFEST, ChangeSet
 from sectool.document import Document, parse_document
 from sectool.errors import SectoolError
 from sectool.model import ClauseRef, DocId, Finding
-from sectool.register import REGISTER
 from sectool.tree import FOLDERS, Tree, decode
 
 
@@ -22,6 +21,7 @@ class CheckContext:
     files: set[str] = field(default_factory=set)
     changes: dict[str, ChangeSet] = field(default_factory=dict)
     change_problems: list[Finding] = field(default_factory=list)
+    changed: set[str] = field(default_factory=set)  # paths changed since --changed-since REF
 
     @classmethod
     def load(cls, tree: Tree) -> CheckContext:
@@ -62,6 +62,19 @@ class CheckContext:
         context._load_changes()
         return context
 
+    @classmethod
+    def from_texts(cls, tree: Tree, texts: dict[DocId, str]) -> CheckContext:
+        """A context over given document texts (a version being designated), not the files.
+
+        Raises MalformedDocument when a text does not parse.
+        """
+        context = cls(tree)
+        for doc_id, text in texts.items():
+            context.files.add(doc_id.path)
+            context.texts[doc_id] = text
+            context.documents[doc_id] = parse_document(text, doc_id)
+        return context
+
     def _load_changes(self) -> None:
         for manifest in sorted((self.tree.root / FOLDER).glob(f"*/{MANIFEST}")):
             rel = manifest.relative_to(self.tree.root).as_posix()
@@ -94,6 +107,7 @@ class CheckContext:
             scope.add(self._target_path(target, base))
         if changed_since:
             changed = self._changed_paths(changed_since)
+            self.changed = changed
             scope |= changed
             touched = {DocId.from_path(p) for p in changed} - {None}
             scope |= self._referencing(touched)
@@ -132,9 +146,6 @@ class CheckContext:
             if any(r.target in touched for r in extract_references(document)):
                 out.add(doc_id.path)
         return out
-
-    def touches_history(self, scope: set[str]) -> bool:
-        return bool(scope & {REGISTER, "CHANGELOG.md"}) or any(s.startswith(FOLDER) for s in scope)
 
     def in_scope(self, doc_id: DocId, scope: set[str] | None) -> bool:
         return scope is None or doc_id.path in scope

@@ -15,10 +15,14 @@ _NUMBERED_HEADING = re.compile(r"#{2,6}[ \t]+([A-Z]?\d[\w.]*)(?:[ \t]|$)")
 def check(context: CheckContext) -> list[Finding]:
     out = list(context.problems)
     for document in context.documents.values():
-        out += _gaps(document)
-        out += _headings(document)
+        out += document_findings(document)
     out += _log(context)
     return out
+
+
+def document_findings(document) -> list[Finding]:
+    """Numbering and heading findings within one parsed document."""
+    return _gaps(document) + _headings(document)
 
 
 def _gaps(document) -> list[Finding]:
