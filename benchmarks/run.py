@@ -15,6 +15,12 @@ Cases:
               document as Word tracked changes         same two versions exported by sectool
   check       sectool check of the whole tree       vs reading and tokenising every file
   startup     sectool --help                        vs python -c pass
+  record      sectool mod record of 20 edits to a     vs sectool designate of that change set
+              10,000-paragraph appendix (--paragraphs)
+  record-half the same on 5,000 paragraphs            vs sectool designate of that change set
+  record-scaling  record                              vs record-half (linear: <= 2.5)
+  history-5   sectool diff 1.0 6.0 of an appendix     vs the five single-version redlines
+              edited by five change sets in turn       1.0 2.0 ... 5.0 6.0, summed
 """
 
 from __future__ import annotations
@@ -38,6 +44,10 @@ TARGETS = {
     "docx": 0.1,
     "check": 5.0,
     "startup": 3.0,
+    "record": 2.0,
+    "record-half": 2.0,
+    "record-scaling": 2.5,
+    "history-5": 1.5,
 }
 MEMORY_TARGET = 10.0  # peak memory at most this many times the corpus on disk
 
@@ -147,7 +157,9 @@ def git_floor(copy: Path, patches: list[Path]) -> None:
     )
 
 
-def run_cases(corpus: Path, work: Path, repeat: int, skip_peer: bool) -> dict:
+def run_cases(
+    corpus: Path, work: Path, repeat: int, skip_peer: bool, paragraphs: int = 10_000
+) -> dict:
     results: dict[str, dict] = {}
     patches = release_patches(corpus, work / "patches")
     floor_script = work / "floor.py"
@@ -202,7 +214,114 @@ def run_cases(corpus: Path, work: Path, repeat: int, skip_peer: bool) -> dict:
         measure(lambda: timed([sys.executable, "-c", "pass"], released), repeat),
         "python -c pass",
     )
+    results.update(drafting_cases(work, paragraphs, repeat))
     return results
+
+
+def drafting_cases(work: Path, paragraphs: int, repeat: int) -> dict:
+    """The cases on one long appendix of ``paragraphs`` paragraphs (10,000 by default):
+    ``record``, ``record-half`` (at half the length), ``record-scaling`` and ``history-5``."""
+    half = paragraphs // 2
+    results = {
+        "record": record_case(work, paragraphs, repeat),
+        "record-half": record_case(work, half, repeat),
+    }
+    large, small = results["record"]["sectool"], results["record-half"]["sectool"]
+    results["record-scaling"] = {
+        "sectool": large,
+        "baseline": small,
+        "baseline_is": f"sectool mod record at {half:,} paragraphs",
+        "ratio": large["median_s"] / small["median_s"],
+    }
+    results["history-5"] = history_case(work, paragraphs, repeat)
+    for case, n in (("record", paragraphs), ("record-half", half), ("history-5", paragraphs)):
+        results[case]["paragraphs"] = n
+    return results
+
+
+def drafting_tree(work: Path, name: str, paragraphs: int, versions: int = 1) -> Path:
+    """A tree whose Appendix ZZ has ``paragraphs`` numbered paragraphs, designated SEC 1.0,
+    then edited ``versions - 1`` times, each time 10% of the paragraphs (a different tenth),
+    recorded as change set X<k> and designated SEC <k>.0."""
+    root = work / name
+    if root.exists():
+        shutil.rmtree(root)
+    env = {**IDENTITY, **os.environ}
+
+    def sectool(*args: str) -> None:
+        subprocess.run(SECTOOL + list(args), cwd=root, check=True, capture_output=True, env=env)
+
+    subprocess.run(SECTOOL + ["init", str(root)], check=True, capture_output=True, env=env)
+    for k in range(1, versions + 1):
+        write_appendix(root, paragraphs, k - 1)
+        sectool("mod", "new", f"X{k}", "--title", f"edit {k}", "--kind", "direction")
+        sectool("mod", "record", f"X{k}")
+        sectool("designate", f"{k}.0", "--effective", f"{2010 + k}-01-01", "--change", f"X{k}")
+    return root
+
+
+def write_appendix(root: Path, paragraphs: int, edits: int, every: int = 10) -> None:
+    """Appendix ZZ after ``edits`` rounds of edits, round r rewording each paragraph i with
+    i % every == r - 1 (rounds beyond ``every`` reword the same paragraphs again)."""
+
+    def paragraph(i: int) -> str:
+        text = f"1.{i} The Party number {i} shall pay the Charges within {i % 30} Working Days."
+        for r in range(1, edits + 1):
+            if i % every == (r - 1) % every:
+                text = text.replace("shall pay", f"shall in round {r} pay")
+        return text
+
+    body = "\n\n".join(paragraph(i) for i in range(1, paragraphs + 1))
+    path = root / "appendices" / "ZZ.md"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"# Appendix ZZ: Test Appendix\n\n## 1 General\n\n{body}\n")
+
+
+def record_case(work: Path, paragraphs: int, repeat: int) -> dict:
+    """``mod record`` of 20 edits spread through the appendix, against ``designate`` of the
+    change set it records (each run on a fresh copy of the same tree)."""
+    base = drafting_tree(work, f"draft-{paragraphs}", paragraphs)
+    every = paragraphs // 20
+    write_appendix(base, paragraphs, 1, every)
+    subprocess.run(
+        SECTOOL + ["mod", "new", "X2", "--title", "twenty edits", "--kind", "direction"],
+        cwd=base,
+        check=True,
+        capture_output=True,
+    )
+
+    def record() -> tuple[float, int]:
+        return timed(SECTOOL + ["mod", "record", "X2"], fresh_copy(base, work, "record"))
+
+    recorded = fresh_copy(base, work, f"recorded-{paragraphs}")
+    subprocess.run(SECTOOL + ["mod", "record", "X2"], cwd=recorded, check=True, capture_output=True)
+
+    def designate() -> tuple[float, int]:
+        copy = fresh_copy(recorded, work, "designate-x2")
+        return timed(SECTOOL + ["designate", "2.0", "--effective", "2012-01-01"], copy)
+
+    return pair(
+        measure(record, repeat), measure(designate, repeat), "sectool designate of the change set"
+    )
+
+
+def history_case(work: Path, paragraphs: int, repeat: int) -> dict:
+    """The redline 1.0 -> 6.0 across five change sets, against the five single-version
+    redlines summed (each run of each measured on its own, medians summed)."""
+    root = drafting_tree(work, "history", paragraphs, versions=6)
+
+    def redline(a: str, b: str) -> tuple[float, int]:
+        out = work / "history.txt"
+        argv = ["diff", a, b, "Appendix ZZ", "--format", "text", "-o", str(out)]
+        return timed(SECTOOL + argv, root)
+
+    whole = measure(lambda: redline("1.0", "6.0"), repeat)
+    steps = [measure(lambda k=k: redline(f"{k}.0", f"{k + 1}.0"), repeat) for k in range(1, 6)]
+    summed = Measure(
+        [sum(m.seconds[n] for m in steps) for n in range(repeat)],
+        [max(m.peak_kb[n] for m in steps) for n in range(repeat)],
+    )
+    return pair(whole, summed, "the five single-version redlines, summed")
 
 
 READ_FLOOR = """
@@ -348,8 +467,9 @@ def table(results: dict, size_mb: float) -> str:
                 )
             continue
         ours, base = r["sectool"], r["baseline"]
+        name = f"{case} ({r['paragraphs']:,} paragraphs)" if "paragraphs" in r else case
         lines.append(
-            f"| {case} | {ours['median_s']:.3f} s | {r['baseline_is']} | "
+            f"| {name} | {ours['median_s']:.3f} s | {r['baseline_is']} | "
             f"{base['median_s']:.3f} s | {r['ratio']:.2f} | <= {TARGETS[case]:g} | "
             f"{ours['peak_mb']:.0f} MB | {ours['peak_mb'] / size_mb:.1f}x |"
         )
@@ -364,6 +484,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--largest", type=int, default=250_000)
     parser.add_argument("--changes", type=int, default=20)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument(
+        "--paragraphs",
+        type=int,
+        default=10_000,
+        help="the long appendix of the record and history cases (record also at half this)",
+    )
     parser.add_argument("--json", type=Path, default=HERE / "out" / "results.json")
     parser.add_argument(
         "--skip-peer",
@@ -393,7 +519,7 @@ def main(argv: list[str] | None = None) -> None:
                 check=True,
             )
         size = corpus_size_mb(corpus)
-        results = run_cases(corpus.resolve(), work, args.repeat, args.skip_peer)
+        results = run_cases(corpus.resolve(), work, args.repeat, args.skip_peer, args.paragraphs)
         print(
             f"corpus: {corpus} ({size:.1f} MB on disk with its git history); "
             f"median of {args.repeat} runs"

@@ -73,3 +73,23 @@ def test_the_launcher_reports_time_memory_and_exit_code(tmp_path):
     subprocess.run(
         [sys.executable, str(BENCH / "launch.py"), "true"], check=True, capture_output=True
     )
+
+
+def test_the_drafting_tree_has_one_version_per_round_of_edits(tmp_path):
+    root = bench.drafting_tree(tmp_path, "t", 60, versions=3)
+    versions = json.loads(run_cli("versions", "--json", cwd=root).stdout)
+    assert [v["version"] for v in versions] == ["1.0", "2.0", "3.0"]
+    # each round rewords a different tenth of the paragraphs: 6 of 60
+    one = git(root, "show", "sec/1.0:appendices/ZZ.md").splitlines()
+    for tag in ("sec/2.0", "sec/3.0"):
+        other = git(root, "show", f"{tag}:appendices/ZZ.md").splitlines()
+        assert len(other) == len(one)
+        assert sum(a != b for a, b in zip(one, other, strict=True)) == 6
+        one = other
+
+
+def test_the_record_case_records_twenty_edits(tmp_path):
+    bench.drafting_tree(tmp_path, "t", 100)
+    bench.write_appendix(tmp_path / "t", 100, 1, every=5)
+    text = (tmp_path / "t" / "appendices" / "ZZ.md").read_text()
+    assert text.count("shall in round 1 pay") == 20
