@@ -124,3 +124,12 @@ ControlCharacter = _error(
 CheckFailed = _error(
     "CheckFailed", "check-failed", ExitStatus.FINDINGS, "The designated text would fail check."
 )
+BadWordFile = _error(
+    "BadWordFile", "bad-docx", ExitStatus.INVALID, "A Word file cannot be read safely."
+)
+TrackedChanges = _error(
+    "TrackedChanges",
+    "tracked-changes",
+    ExitStatus.USAGE,
+    "A Word file has tracked changes and no view was chosen.",
+)

@@ -44,6 +44,7 @@ class SectoolGroup(click.Group):
         "demo",
         "ls",
         "show",
+        "import",
         "mod",
         "designate",
         "versions",

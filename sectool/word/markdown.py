@@ -1,0 +1,141 @@
+"""A view of a Word document as sectool Markdown, with a summary and warnings.
+
+Mapping (see the README's "Importing Word documents"):
+
+- the paragraph in the Title style gives the title line ``# Appendix ZZ: Title``;
+- a heading (an outline level, from the paragraph or its style) becomes ``## `` when its
+  text starts with a number (a sub-section heading) and ``### `` otherwise (a topic heading);
+- a list paragraph becomes its label as Word prints it, a space, and its text: the parser then
+  reads ``M6.2``, ``4.3.1`` as clause paragraphs and ``(a)``, ``(i)`` as sub-paragraphs;
+- tables become Markdown tables (merged cells as empty cells), footnotes ``[^N]: text``;
+- empty paragraphs separate nothing and are left out; table of contents entries (styles
+  "toc 1".."toc 9", "TOC Heading") are dropped with a warning; sectool's own "End of ..."
+  marker in its exports is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sectool.model import DocId
+from sectool.word.views import Paragraph, Table, View
+
+_NUMBERED_HEADING = re.compile(r"[A-Z]{0,2}\d+[A-Z]?(?:\.\d+[A-Z]?)*(?:[ \t]|$)")
+_TYPED_NUMBER = re.compile(r"\(?(?:[A-Z]?\d+[A-Z]?(?:\.\d+[A-Z]?)*|[a-z]{1,2}|[ivx]+)[.)]?\t")
+_END_STYLE = "SEC End"
+
+
+@dataclass
+class Conversion:
+    """A converted document: its Markdown ``text``, the summary counts (paragraphs,
+    numbered paragraphs, tables, footnotes) and warnings (one line each)."""
+
+    text: str
+    title: str
+    counts: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+
+def _is_title(p: Paragraph) -> bool:
+    return p.style_name.lower() == "title" or p.style.lower() == "title"
+
+
+def _is_toc(p: Paragraph) -> bool:
+    return p.style_name.lower().startswith("toc") or p.style.upper().startswith("TOC")
+
+
+def _body_text(p: Paragraph) -> str:
+    text = p.text.strip("\r\n")
+    if p.label:
+        return f"{p.label} {text}"
+    return text
+
+
+def _table(table: Table) -> str:
+    width = max((len(row) for row in table.rows), default=0)
+    if not width:
+        return ""
+
+    def cell(paragraphs: list[Paragraph]) -> str:
+        text = "<br>".join(_body_text(p) for p in paragraphs if _body_text(p).strip())
+        return text.replace("|", "\\|").replace("\n", "<br>").replace("\t", " ")
+
+    lines = []
+    for n, row in enumerate(table.rows):
+        cells = [cell(c) for c in row] + [""] * (width - len(row))
+        lines.append("| " + " | ".join(cells) + " |")
+        if n == 0:
+            lines.append("|" + " --- |" * width)
+    return "\n".join(lines)
+
+
+def _title(view: View, doc_id: DocId) -> tuple[str, int | None]:
+    for n, item in enumerate(view.items):
+        if isinstance(item, Paragraph) and _is_title(item) and item.text.strip():
+            title = item.text.strip()
+            prefix = f"{doc_id}:"
+            if title.lower().startswith(prefix.lower()):
+                title = title[len(prefix) :].strip()
+            return title, n
+    return "", None
+
+
+def to_markdown(
+    view: View, doc_id: DocId, title: str | None = None, fallback: str | None = None
+) -> Conversion:
+    """Convert ``view`` to the Markdown text of ``doc_id``.
+
+    The title is ``title``, else the Title-style paragraph's text, else ``fallback``; with
+    none of them it is empty, and the caller must refuse (there is no title to write).
+    """
+    found, title_at = _title(view, doc_id)
+    warnings = []
+    if title and found and title.strip() != found:
+        warnings.append(f"the Title paragraph {found!r} was replaced by --title")
+    title = (title or found or fallback or "").strip()
+    blocks = [f"# {doc_id}: {title}"]
+    counts: Counter = Counter(paragraphs=0, **{"numbered paragraphs": 0}, tables=0, footnotes=0)
+    notes: Counter = Counter(view.notes)
+    for n, item in enumerate(view.items):
+        if n == title_at:
+            continue
+        if isinstance(item, Table):
+            text = _table(item)
+            if text:
+                blocks.append(text)
+                counts["tables"] += 1
+            if item.merged:
+                notes["merged table cells (written as empty cells)"] += item.merged
+            continue
+        block = _paragraph(item, counts, notes)
+        if block:
+            blocks.append(block)
+    for number, note in enumerate(view.footnotes, start=1):
+        blocks.append(f"[^{number}]: {note}")
+        counts["footnotes"] += 1
+    for fmt in sorted(view.unknown_formats):
+        notes[f"list numbers in format {fmt} (printed as decimal)"] += 1
+    warnings += [f"{count} {what}" for what, count in sorted(notes.items()) if count]
+    return Conversion("\n\n".join(blocks) + "\n", title, dict(counts), warnings)
+
+
+def _paragraph(p: Paragraph, counts: Counter, notes: Counter) -> str:
+    if p.style_name == _END_STYLE and p.text.startswith("End of "):
+        return ""  # the closing line of sectool's own exports
+    text = _body_text(p)
+    if not text.strip():
+        return ""
+    if _is_toc(p):  # generated by Word from the headings; sectool's exports make their own
+        notes["table of contents entries (dropped)"] += 1
+        return ""
+    counts["paragraphs"] += 1
+    if p.label:
+        counts["numbered paragraphs"] += 1
+        if _TYPED_NUMBER.match(p.text):
+            notes["paragraphs with both an automatic and a typed number"] += 1
+    if p.outline is not None:
+        mark = "##" if _NUMBERED_HEADING.match(text) else "###"
+        return f"{mark} {text}"
+    return text
