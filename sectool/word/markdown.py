@@ -2,9 +2,12 @@
 
 Mapping (see the README's "Importing Word documents"):
 
-- the paragraph in the Title style gives the title line ``# Appendix ZZ: Title``;
-- a heading (an outline level, from the paragraph or its style) becomes ``## `` when its
-  text starts with a number (a sub-section heading) and ``### `` otherwise (a topic heading);
+- the paragraph in the Title style, or a Heading 1 that names the document ("Appendix ZZ:
+  Title", as sectool's exports write it), gives the title line ``# Appendix ZZ: Title``;
+- a heading (an outline level, from the paragraph or its style) keeps its level: Heading N
+  becomes N+1 ``#`` (capped at 6) under a Title paragraph, and N ``#`` when the title itself
+  was the Heading 1; ``## M6 Party Details`` is then a sub-section heading, and a heading
+  without a number a topic heading;
 - a list paragraph becomes its label as Word prints it, a space, and its text: the parser then
   reads ``M6.2``, ``4.3.1`` as clause paragraphs and ``(a)``, ``(i)`` as sub-paragraphs;
 - tables become Markdown tables (merged cells as empty cells), footnotes ``[^N]: text``;
@@ -22,7 +25,6 @@ from dataclasses import dataclass, field
 from sectool.model import DocId
 from sectool.word.views import Paragraph, Table, View
 
-_NUMBERED_HEADING = re.compile(r"[A-Z]{0,2}\d+[A-Z]?(?:\.\d+[A-Z]?)*(?:[ \t]|$)")
 _TYPED_NUMBER = re.compile(r"\(?(?:[A-Z]?\d+[A-Z]?(?:\.\d+[A-Z]?)*|[a-z]{1,2}|[ivx]+)[.)]?\t")
 _END_STYLE = "SEC End"
 
@@ -71,15 +73,18 @@ def _table(table: Table) -> str:
     return "\n".join(lines)
 
 
-def _title(view: View, doc_id: DocId) -> tuple[str, int | None]:
+def _title(view: View, doc_id: DocId) -> tuple[str, int | None, bool]:
+    """The title's text, its item index, and whether it was a heading (Heading 1)."""
+    prefix = f"{doc_id}:".lower()
     for n, item in enumerate(view.items):
-        if isinstance(item, Paragraph) and _is_title(item) and item.text.strip():
-            title = item.text.strip()
-            prefix = f"{doc_id}:"
-            if title.lower().startswith(prefix.lower()):
-                title = title[len(prefix) :].strip()
-            return title, n
-    return "", None
+        if not isinstance(item, Paragraph) or not item.text.strip():
+            continue
+        text = item.text.strip()
+        named = text.lower().startswith(prefix)
+        if _is_title(item) or (item.outline == 0 and named):
+            title = text[len(prefix) :].strip() if named else text
+            return title, n, item.outline == 0
+    return "", None, False
 
 
 def to_markdown(
@@ -90,7 +95,10 @@ def to_markdown(
     The title is ``title``, else the Title-style paragraph's text, else ``fallback``; with
     none of them it is empty, and the caller must refuse (there is no title to write).
     """
-    found, title_at = _title(view, doc_id)
+    found, title_at, heading_title = _title(view, doc_id)
+    # A title in Heading 1 (as sectool's exports have it) puts Heading N at N "#"s; otherwise
+    # Heading 1 is the top heading under the title, "##".
+    shift = 1 if heading_title else 2
     warnings = []
     if title and found and title.strip() != found:
         warnings.append(f"the Title paragraph {found!r} was replaced by --title")
@@ -109,7 +117,7 @@ def to_markdown(
             if item.merged:
                 notes["merged table cells (written as empty cells)"] += item.merged
             continue
-        block = _paragraph(item, counts, notes)
+        block = _paragraph(item, counts, notes, shift)
         if block:
             blocks.append(block)
     for number, note in enumerate(view.footnotes, start=1):
@@ -121,7 +129,7 @@ def to_markdown(
     return Conversion("\n\n".join(blocks) + "\n", title, dict(counts), warnings)
 
 
-def _paragraph(p: Paragraph, counts: Counter, notes: Counter) -> str:
+def _paragraph(p: Paragraph, counts: Counter, notes: Counter, shift: int) -> str:
     if p.style_name == _END_STYLE and p.text.startswith("End of "):
         return ""  # the closing line of sectool's own exports
     text = _body_text(p)
@@ -136,6 +144,5 @@ def _paragraph(p: Paragraph, counts: Counter, notes: Counter) -> str:
         if _TYPED_NUMBER.match(p.text):
             notes["paragraphs with both an automatic and a typed number"] += 1
     if p.outline is not None:
-        mark = "##" if _NUMBERED_HEADING.match(text) else "###"
-        return f"{mark} {text}"
+        return "#" * max(2, min(p.outline + shift, 6)) + " " + text
     return text
