@@ -169,28 +169,104 @@ def tokens(text: str) -> list[str]:
 
 
 def word_diff(old: str, new: str) -> list[Segment]:
-    """Word-level segments that turn ``old`` into ``new``: deletes come before inserts."""
-    old_tokens, new_tokens = _TOKEN.findall(old), _TOKEN.findall(new)
+    """Word-level segments that turn ``old`` into ``new``: deletes come before inserts.
+
+    Short equalities between two edits (at most two words, no longer than the edits around
+    them) are folded into the edit, as Word's compare does, so a rewritten sentence reads as
+    one replacement rather than confetti; longer runs of common words stay unchanged.
+    """
+    # Compared as words with the white space before them, so that common words line up
+    # rather than the spaces between different words.
+    old_tokens, new_tokens = _UNIT.findall(old), _UNIT.findall(new)
     if "".join(old_tokens) != old or "".join(new_tokens) != new:  # pragma: no cover - safety
         return [Segment(DELETE, old), Segment(INSERT, new)]
-    out: list[Segment] = []
+    runs: list[list] = []  # [op, text]
     i = j = 0
-    for op, count in diff_sequences(old_tokens, new_tokens, semantic=True):
+    for op, count in diff_sequences(old_tokens, new_tokens):
         if op == EQUAL:
-            text = "".join(old_tokens[i : i + count])
+            runs.append([op, "".join(old_tokens[i : i + count])])
             i += count
             j += count
         elif op == DELETE:
-            text = "".join(old_tokens[i : i + count])
+            runs.append([op, "".join(old_tokens[i : i + count])])
             i += count
         else:
-            text = "".join(new_tokens[j : j + count])
+            runs.append([op, "".join(new_tokens[j : j + count])])
             j += count
-        if out and out[-1].op == op:
-            out[-1].text += text
-        elif text:
-            out.append(Segment(op, text))
+    return _fold_short_equalities(runs)
+
+
+_UNIT = re.compile(r"\s*(?:\w+|[^\w\s])|\s+")
+_WORD = re.compile(r"\w+")
+_FOLD_MAX_WORDS = 2
+
+
+def _foldable(text: str, left: list[str], right: list[str]) -> bool:
+    # between two plain deletions (or insertions) the common words read better on their own
+    replacing = all(left) or all(right)
+    return (
+        replacing
+        and len(_WORD.findall(text)) <= _FOLD_MAX_WORDS
+        and len(text) <= max(map(len, left))
+        and len(text) <= max(map(len, right))
+    )
+
+
+def _fold_short_equalities(runs: list[list]) -> list[Segment]:
+    """Group runs into [equal, (deleted, inserted), equal, ...] and fold each short equality
+    that stands between two edits into them (see :func:`word_diff`)."""
+    parts: list[list[str]] = []  # [equal text] or [deleted, inserted]
+    for op, text in runs:
+        if op == EQUAL:
+            parts.append([text])
+            continue
+        if not parts or len(parts[-1]) == 1:
+            parts.append(["", ""])
+        parts[-1][0 if op == DELETE else 1] += text
+    stack: list[list[str]] = []
+    for part in parts:
+        while (
+            len(part) == 2
+            and len(stack) >= 2
+            and len(stack[-1]) == 1
+            and len(stack[-2]) == 2
+            and _foldable(stack[-1][0], stack[-2], part)
+        ):
+            text = stack.pop()[0]
+            left = stack.pop()
+            part = [left[0] + text + part[0], left[1] + text + part[1]]
+        stack.append(part)
+    out: list[Segment] = []
+    for part in stack:
+        if len(part) == 1:
+            pairs = [(EQUAL, part[0])]
+        else:
+            head, deleted, inserted, tail = _common_ends(part[0], part[1])
+            pairs = [(EQUAL, head), (DELETE, deleted), (INSERT, inserted), (EQUAL, tail)]
+        for op, text in pairs:
+            if out and out[-1].op == op == EQUAL:
+                out[-1].text += text
+            elif text:
+                out.append(Segment(op, text))
     return out
+
+
+def _common_ends(old: str, new: str) -> tuple[str, str, str, str]:
+    """Split off the tokens an edit's two sides start and end with (a word whose white space
+    alone changed keeps the word unchanged)."""
+    a, b = _TOKEN.findall(old), _TOKEN.findall(new)
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return (
+        "".join(a[:head]),
+        "".join(a[head : len(a) - tail]),
+        "".join(b[head : len(b) - tail]),
+        "".join(a[len(a) - tail :]),
+    )
 
 
 def _key(block: Block) -> str:

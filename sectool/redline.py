@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sectool.attribution import Author, attribute
+from sectool.attribution import Author, attribute, compose
 from sectool.changes.io import apply_in_turn, load_change, load_change_at
 from sectool.diff import DELETE, EQUAL, DocumentDiff, compare_documents, diff_sequences
 from sectool.document import Document, block_text, parse_document, parse_partial, split_blocks
@@ -265,23 +265,25 @@ def _doc_redline(
             stations.append((current, step.author))
     if current != new_text:  # nothing we replayed explains the last difference
         stations.append((new_text, Author(_label(new), _date(new))))
-    block_ops = None
-    if len(stations) <= 1 and old.rev is not None and doc_id not in final_texts:
-        # The old side is a designated (validated) version, and only its changed regions are
-        # ever rendered; the new side is parsed in full unless only changes are listed.
-        old_doc, new_doc, block_ops = _parse_changed(doc_id, old_text, new_text, not partial)
+    authors = [author for _, author in stations]
+    if len(stations) > 1:  # several steps: compose their comparisons (intermediates parsed)
+        documents = [_parse(doc_id, old_text)] + [_parse(doc_id, t) for t, _ in stations]
+        old_doc, new_doc = documents[0], documents[-1]
+        diff = compose(documents, authors)
     else:
-        old_doc, new_doc = _parse(doc_id, old_text), _parse(doc_id, new_text)
-    diff = compare_documents(old_doc, new_doc, block_ops)
-    # Intermediate versions are parsed only when several steps touched the document.
-    chain = [
-        (new_doc if n == len(stations) - 1 or len(stations) == 1 else _parse(doc_id, text), author)
-        for n, (text, author) in enumerate(stations)
-    ]
-    attribute(diff, chain)
+        block_ops = None
+        if old.rev is not None and doc_id not in final_texts:
+            # The old side is a designated (validated) version, and only its changed regions
+            # are ever rendered; the new side is parsed in full unless only changes are listed.
+            old_doc, new_doc, block_ops = _parse_changed(doc_id, old_text, new_text, not partial)
+        else:
+            old_doc, new_doc = _parse(doc_id, old_text), _parse(doc_id, new_text)
+        diff = compare_documents(old_doc, new_doc, block_ops)
+        if authors:
+            attribute(diff, authors[0])
     old_entry, new_entry = old.register.entry(doc_id), new.register.entry(doc_id)
     title = (new_doc or old_doc).title if (new_doc or old_doc) else str(doc_id)
-    touched = list({a.id: {"id": a.id, "date": a.date} for _, a in chain}.values())
+    touched = list({a.id: {"id": a.id, "date": a.date} for a in authors}.values())
     titles = {s.author.id: s.title for s in steps}
     for t in touched:
         t["title"] = titles.get(t["id"], "")

@@ -86,7 +86,7 @@ def redline_bytes(old: str | None, new: str | None) -> tuple[bytes, object, obje
     old_doc = parse_document(old, DOC) if old is not None else None
     new_doc = parse_document(new, DOC) if new is not None else None
     diff = compare_documents(old_doc, new_doc)
-    attribute(diff, [(new_doc, Author("SECMP0100", "2017-07-12"))])
+    attribute(diff, Author("SECMP0100", "2017-07-12"))
     builder = DocxBuilder("2017-07-12", "property")
     builder.page_break()
     for item in diff.blocks:
