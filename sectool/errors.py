@@ -19,6 +19,7 @@ class ExitStatus(IntEnum):
     INVALID = 4  # malformed input: a document, manifest, patch or date
     CONFLICT = 5  # a change set does not apply or conflicts; nothing was written
     STATE = 6  # the repository is not in a state that allows this (dirty tree, lock, no tree)
+    UNAVAILABLE = 69  # a program sectool needs (LibreOffice, for PDF) is missing, failed or hung
     INTERNAL = 70  # a bug: please report it
 
 
@@ -132,4 +133,20 @@ TrackedChanges = _error(
     "tracked-changes",
     ExitStatus.USAGE,
     "A Word file has tracked changes and no view was chosen.",
+)
+BadTimeout = _error("BadTimeout", "bad-timeout", ExitStatus.USAGE, "Not a number of seconds.")
+ConverterMissing = _error(
+    "ConverterMissing",
+    "libreoffice-missing",
+    ExitStatus.UNAVAILABLE,
+    "LibreOffice, which PDF output needs, is not installed.",
+)
+ConversionFailed = _error(
+    "ConversionFailed", "pdf-failed", ExitStatus.UNAVAILABLE, "LibreOffice made no PDF."
+)
+ConversionTimedOut = _error(
+    "ConversionTimedOut",
+    "pdf-timeout",
+    ExitStatus.UNAVAILABLE,
+    "LibreOffice did not finish in time, and was stopped.",
 )

@@ -54,16 +54,17 @@ def redline_docx(redline: Redline, doc: DocRedline) -> bytes:
     return builder.to_bytes()
 
 
-def docx_name(redline: Redline, doc: DocRedline) -> str:
-    return f"{slug(str(doc.doc_id))}_{slug(redline.from_label)}_{slug(redline.to_label)}.docx"
+def docx_name(redline: Redline, doc: DocRedline, suffix: str = ".docx") -> str:
+    """A redline's file name: ``Appendix-B_SEC-5.7_SEC-5.8.docx`` (or ``.pdf``)."""
+    return f"{slug(str(doc.doc_id))}_{slug(redline.from_label)}_{slug(redline.to_label)}{suffix}"
 
 
 def write_diff(
     redline: Redline, fmt: str, output: Path | None, one_file: bool
 ) -> tuple[str | None, list[Path]]:
     """Render; return text for stdout (or None) and the files written."""
-    if fmt == "docx":
-        return None, _write_docx(redline, output, one_file)
+    if fmt in ("docx", "pdf"):
+        return None, _write_word(redline, fmt, output, one_file)
     if fmt == "json":
         text = json.dumps(redline.as_json(), indent=2, ensure_ascii=False) + "\n"
     elif fmt == "html":
@@ -114,31 +115,46 @@ def _write(path: Path, data: bytes) -> None:
     tmp.replace(path)
 
 
-def _write_docx(redline: Redline, output: Path | None, one_file: bool) -> list[Path]:
+def _write_word(redline: Redline, fmt: str, output: Path | None, one_file: bool) -> list[Path]:
+    """One .docx (or, through LibreOffice, .pdf) per changed document; for pdf, every file is
+    converted before any is written, so a failed conversion writes nothing."""
     docs = redline.documents
     if not docs:
         return []
+    paths = _redline_paths(redline, output, one_file, f".{fmt}")
+    if fmt == "docx":
+        for path, doc in zip(paths, docs, strict=True):
+            _write(path, redline_docx(redline, doc))
+        return paths
+    from sectool.render.pdf import docx_to_pdf
+
+    stems = [docx_name(redline, doc, "") for doc in docs]
+    pdfs = docx_to_pdf(
+        {stem: redline_docx(redline, doc) for stem, doc in zip(stems, docs, strict=True)}
+    )
+    for path, stem in zip(paths, stems, strict=True):
+        _write(path, pdfs[stem])
+    return paths
+
+
+def _redline_paths(
+    redline: Redline, output: Path | None, one_file: bool, suffix: str
+) -> list[Path]:
+    docs = redline.documents
     single = one_file and len(docs) == 1
     if (
         single
         and (output is None or not output.is_dir())
-        and (output is None or output.suffix.lower() == ".docx")
+        and (output is None or output.suffix.lower() == suffix)
     ):
-        path = output or Path(docx_name(redline, docs[0]))
-        _write(path, redline_docx(redline, docs[0]))
-        return [path]
+        return [output or Path(docx_name(redline, docs[0], suffix))]
     folder = output or Path(f"redline_{slug(redline.from_label)}_{slug(redline.to_label)}")
     if folder.exists() and not folder.is_dir():
         raise OutputError(
             f"{folder} is a file, and several documents changed",
             "give a folder with -o DIR, or name one document",
         )
-    written = []
-    for doc in docs:
-        path = folder / docx_name(redline, doc)
-        _write(path, redline_docx(redline, doc))
-        written.append(path)
-    return written
+    return [folder / docx_name(redline, doc, suffix) for doc in docs]
 
 
 def _same_blocks(document: Document) -> list[BlockDiff]:
@@ -146,7 +162,10 @@ def _same_blocks(document: Document) -> list[BlockDiff]:
 
 
 def export(snapshot: Snapshot, doc_ids: list, fmt: str, whole_code: bool) -> bytes:
-    """Clean consolidated copies: the named documents, or the whole code with contents."""
+    """Clean consolidated copies: the named documents, or the whole code with contents.
+
+    ``fmt`` is docx, pdf (the docx converted by LibreOffice; see sectool.render.pdf for its
+    errors), html or md; the result is the file's bytes."""
     entries = [snapshot.register.entry(d) for d in doc_ids]
     documents = [(f"{e.doc_id}: {e.title}", snapshot.document(e.doc_id)) for e in entries]
     label = f"SEC {snapshot.label}" if snapshot.record else "the working tree"
@@ -162,7 +181,13 @@ def export(snapshot: Snapshot, doc_ids: list, fmt: str, whole_code: bool) -> byt
         from sectool.render.html import render_clean_html
 
         return render_clean_html(title, documents, log).encode("utf-8")
-    return _export_docx(snapshot, title, documents, log, whole_code or len(documents) > 1)
+    data = _export_docx(snapshot, title, documents, log, whole_code or len(documents) > 1)
+    if fmt == "pdf":
+        from sectool.render.pdf import docx_to_pdf
+
+        stem = slug(title) or "export"
+        return docx_to_pdf({stem: data})[stem]
+    return data
 
 
 def _export_docx(snapshot, title, documents, log, with_front) -> bytes:

@@ -34,7 +34,7 @@ def _progress():
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "html", "docx", "md", "json"]),
+    type=click.Choice(["text", "html", "docx", "pdf", "md", "json"]),
     default="text",
     show_default=True,
 )
@@ -43,7 +43,7 @@ def _progress():
     "--output",
     type=click.Path(path_type=Path),
     default=None,
-    help="File (or, for docx with several documents, folder) to write.",
+    help="File (or, for docx and pdf with several documents, folder) to write.",
 )
 @click.option(
     "--with",
@@ -58,7 +58,8 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
 
     FROM and TO are version labels (5.8), dates (2017-07-15) or `working`. Every change is
     attributed to the change set that made it. docx writes one Word file per changed document
-    (into a folder), or one file when one document is asked for.
+    (into a folder), or one file when one document is asked for; pdf does the same with the
+    Word file converted by LibreOffice, tracked changes shown.
 
     \b
     Example:
@@ -68,6 +69,10 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
     from sectool.redline import build_redline
 
     tree = tree_from(ctx)
+    if fmt == "pdf":
+        from sectool.render.pdf import check_ready
+
+        check_ready()
     progress, update = _progress() if not refs else (None, None)
     if progress:
         progress.start()
@@ -95,7 +100,7 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
         click.echo(text, nl=False)
     for path in written:
         click.echo(f"Wrote {path}")
-    if fmt == "docx" and not written:
+    if fmt in ("docx", "pdf") and not written:
         click.echo(f"No document changed between {redline.from_label} and {redline.to_label}")
 
 
@@ -103,7 +108,11 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
 @click.argument("version")
 @click.argument("refs", metavar="[REF]...", nargs=-1)
 @click.option(
-    "--format", "fmt", type=click.Choice(["docx", "html", "md"]), default="docx", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["docx", "pdf", "html", "md"]),
+    default="docx",
+    show_default=True,
 )
 @click.option(
     "-o",
@@ -116,6 +125,9 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
 def export(ctx, version, refs, fmt, output) -> None:
     """Clean consolidated copies of a version: some documents, or the whole code in one file.
 
+    pdf is the docx converted by LibreOffice headless (SECTOOL_PDF_TIMEOUT seconds at most,
+    default 300).
+
     \b
     Example:
       sectool export 5.9 --format docx -o SEC-5.9.docx
@@ -125,6 +137,10 @@ def export(ctx, version, refs, fmt, output) -> None:
     from sectool.publish import slug, write_file
 
     snapshot = tree_from(ctx).snapshot(version)
+    if fmt == "pdf":
+        from sectool.render.pdf import check_ready
+
+        check_ready()
     if refs:
         doc_ids = []
         for ref in refs:
@@ -133,7 +149,7 @@ def export(ctx, version, refs, fmt, output) -> None:
     else:
         doc_ids = [e.doc_id for e in snapshot.entries]
     data = run(snapshot, doc_ids, fmt, whole_code=not refs)
-    if output is None and fmt != "docx":
+    if output is None and fmt in ("html", "md"):
         click.echo(data.decode("utf-8"), nl=False)
         return
     name = slug(str(doc_ids[0])) if len(doc_ids) == 1 and refs else "SEC"
