@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from sectool.document import Block, Document
@@ -310,11 +311,14 @@ def compare_documents(
 
 
 def _pair_region(old: list[Block], new: list[Block]) -> list[BlockDiff]:
-    """Within a region of differences, pair blocks by clause and compare them word by word."""
+    """Within a region of differences, pair blocks by content (or else by clause) and compare
+    them word by word."""
     if not old or not new:
         return [BlockDiff(DELETED, b, None) for b in old] + [
             BlockDiff(INSERTED, None, b) for b in new
         ]
+    if len(old) * len(new) <= _ALIGN_MAX_PAIRS:
+        return _align_region(old, new)
     matcher = difflib.SequenceMatcher(
         None, [_key(b) for b in old], [_key(b) for b in new], autojunk=False
     )
@@ -330,6 +334,55 @@ def _pair_region(old: list[Block], new: list[Block]) -> list[BlockDiff]:
             out.append(_changed(olds.pop(0), news.pop(0)))
         out += [BlockDiff(DELETED, b, None) for b in olds]
         out += [BlockDiff(INSERTED, None, b) for b in news]
+    return out
+
+
+_ALIGN_MAX_PAIRS = 2500  # larger regions are paired by clause alone
+_SIMILAR = 0.5  # share of words two blocks must have in common to be one block edited
+
+
+def _pair_score(a: Block, b: Block, words: dict[int, Counter]) -> float:
+    """How much pairing ``a`` with ``b`` is worth: their share of common words when they are
+    similar (more with the same clause id), a little for the same clause (rewritten) or for
+    unnumbered text, and nothing (never paired) otherwise."""
+    wa, wb = words[id(a)], words[id(b)]
+    total = sum(wa.values()) + sum(wb.values())
+    share = 2 * sum((wa & wb).values()) / total if total else 1.0
+    same_key = _key(a) == _key(b)
+    if share >= _SIMILAR:
+        return share + (0.25 if same_key else 0.0)
+    if same_key:
+        return 0.1
+    return 0.05 if a.kind == b.kind == "text" else 0.0
+
+
+def _align_region(old: list[Block], new: list[Block]) -> list[BlockDiff]:
+    """Pair the blocks of a small region to make the most of what they share, in order: a
+    clause repealed before renumbered ones is a deletion and renumberings, not each clause
+    rewritten into its neighbour."""
+    words = {id(b): Counter(_WORD.findall(b.text)) for b in [*old, *new]}
+    m, n = len(old), len(new)
+    best = [[0.0] * (n + 1) for _ in range(m + 1)]  # best[i][j]: old[i:] with new[j:]
+    for i in range(m - 1, -1, -1):
+        for j in range(n - 1, -1, -1):
+            score = _pair_score(old[i], new[j], words)
+            paired = best[i + 1][j + 1] + score if score else 0.0
+            best[i][j] = max(paired, best[i + 1][j], best[i][j + 1])
+    out: list[BlockDiff] = []
+    i = j = 0
+    while i < m and j < n:
+        score = _pair_score(old[i], new[j], words)
+        if score and best[i][j] == best[i + 1][j + 1] + score:
+            out.append(_changed(old[i], new[j]))
+            i, j = i + 1, j + 1
+        elif best[i][j] == best[i + 1][j]:
+            out.append(BlockDiff(DELETED, old[i], None))
+            i += 1
+        else:
+            out.append(BlockDiff(INSERTED, None, new[j]))
+            j += 1
+    out += [BlockDiff(DELETED, b, None) for b in old[i:]]
+    out += [BlockDiff(INSERTED, None, b) for b in new[j:]]
     return out
 
 

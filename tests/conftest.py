@@ -88,3 +88,11 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, f"{old!r} appears {text.count(old)} times in {rel}"
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.fixture
+def versions(empty_tree: Path):
+    """Designate one appendix's successive texts as SEC 1.0, 2.0, ... (see tests/chain.py)."""
+    from tests.chain import Chain
+
+    return Chain(empty_tree)

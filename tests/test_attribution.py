@@ -124,3 +124,31 @@ def test_a_rewrite_then_additions_credit_each_addition_alone():
     assert inserted["X2"] == ["The", "Authority", "shall", "be", "told."]
     assert inserted["X3"] == ["and", "charges."] or inserted["X3"] == ["and", "charges"]
     assert set(words_by(diff, "delete")) == {"X1"}
+
+
+def test_a_repealed_clause_and_the_renumbering_after_it_are_a_deletion_and_renumberings():
+    diff = composed(
+        appendix(
+            "1.1 Alpha: about the Parties.",
+            "1.2 Bravo: the Panel shall meet monthly.",
+            "1.3 Charlie: the Authority may direct the DCC.",
+            "1.4 Delta: notices are given in writing.",
+        ),
+        appendix(
+            "1.1 Alpha: about the Parties.",
+            "1.2 Charlie: the Authority may direct the DCC.",
+            "1.3 Delta: notices are given in writing.",
+        ),
+    )
+    changes = [
+        (b.op, b.old_text, [s.text for s in b.segments if s.op != EQUAL]) for b in diff.changes
+    ]
+    assert changes == [
+        (
+            DELETED,
+            "1.2 Bravo: the Panel shall meet monthly.",
+            ["1.2 Bravo: the Panel shall meet monthly."],
+        ),
+        (CHANGED, "1.3 Charlie: the Authority may direct the DCC.", ["3", "2"]),
+        (CHANGED, "1.4 Delta: notices are given in writing.", ["4", "3"]),
+    ]

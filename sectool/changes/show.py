@@ -54,6 +54,8 @@ class ChangeView:
 
 
 def clause_json(item) -> dict:
+    from sectool.render.common import layout_change
+
     return {
         "clause": item.clause,
         "label": item.label or None,
@@ -62,6 +64,7 @@ def clause_json(item) -> dict:
         "old": item.old_text,
         "new": item.new_text,
         "segments": [_segment_json(s) for s in item.segments],
+        "layout_only": layout_change(item),
     }
 
 

@@ -48,3 +48,20 @@ def changed_segments(old: Block, new: Block, segments: list[Segment]) -> list[Se
     if mark != new.text[: heading_mark(new)]:
         return None
     return strip_chars(segments, len(mark))
+
+
+def layout_change(item) -> str | None:
+    """What a changed block's change is, when the words did not change: "line endings",
+    "white space" or "heading marker"; None when words did (or the block is not changed)."""
+    if item.old is None or item.new is None or item.old.text == item.new.text:
+        return None
+    old, new = item.old.text, item.new.text
+    if old.replace("\r\n", "\n") == new.replace("\r\n", "\n"):
+        return "line endings"
+    if shown_text(item.old) == shown_text(item.new) and heading_level(item.old) == heading_level(
+        item.new
+    ):
+        return "heading marker"
+    if old.split() == new.split():
+        return "white space"
+    return None

@@ -35,6 +35,7 @@ from sectool.diff import (
     MOVED_TO,
     SAME,
     BlockDiff,
+    word_diff,
 )
 from sectool.document import PARAGRAPH_LEVEL, Block, Document
 from sectool.render.common import (
@@ -230,6 +231,8 @@ class DocxBuilder:
             cells = table.add_row().cells
             cells[0].text, cells[1].text = label, value
         tbl = table._tbl
+        for t in tbl.iter(w("t")):  # python-docx preserves leading/trailing spaces only
+            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
         tbl.getparent().remove(tbl)
         self._body.append(etree.tostring(tbl, encoding="unicode"))
         self.text_paragraph("SEC Cover", note)
@@ -316,21 +319,55 @@ def _block_runs(item: BlockDiff, op: str) -> list[tuple[str, str, str, str]]:
     return [(op, display_text(block), by, date)]
 
 
+def _changed_runs(item: BlockDiff, by: str, date: str) -> list[tuple[str, str, str, str]]:
+    assert item.old is not None and item.new is not None
+    segments = changed_segments(item.old, item.new, item.segments)
+    if segments is not None:
+        return [(s.op, s.text, s.by or by, s.date or date) for s in segments]
+    # The heading marker itself changed: compare what the reader sees.
+    old, new = display_text(item.old), display_text(item.new)
+    if heading_level(item.old) != heading_level(item.new):
+        return [(DELETE, old, by, date), (INSERT, new, by, date)]
+    return [(s.op, s.text, by, date) for s in word_diff(old, new)]
+
+
+def visible_runs(runs: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """Runs (op, text, author, date) without revisions the reader cannot see: where the text
+    deleted and the text inserted between two unchanged runs read the same once written
+    (line endings, say), both become one unchanged run; otherwise, where they differ once
+    written only in part, the written texts are compared again."""
+    out: list[tuple[str, str, str, str]] = []
+    gap: list[tuple[str, str, str, str]] = []
+    for run in [*runs, (EQUAL, "", "", "")]:
+        if run[0] != EQUAL:
+            gap.append(run)
+            continue
+        deleted = "".join(r[1] for r in gap if r[0] == DELETE)
+        inserted = "".join(r[1] for r in gap if r[0] == INSERT)
+        authors = {(r[2], r[3]) for r in gap}
+        if gap and clean(deleted) == clean(inserted):
+            gap = [(EQUAL, inserted, "", "")]
+        elif len(authors) == 1 and (clean(deleted) != deleted or clean(inserted) != inserted):
+            # what Word shows is the written text: compare that, so an invisible difference
+            # (a carriage return) does not drag the words beside it into the revision
+            (by, date) = authors.pop()
+            gap = [(s.op, s.text, by, date) for s in word_diff(clean(deleted), clean(inserted))]
+        for r in [*gap, run]:
+            if out and out[-1][0] == EQUAL == r[0]:
+                out[-1] = (EQUAL, out[-1][1] + r[1], "", "")
+            elif r[1]:
+                out.append(r)
+        gap = []
+    return out
+
+
 def add_block(builder: DocxBuilder, item: BlockDiff) -> None:
     """One block of a comparison as a Word paragraph with its revisions."""
     by, date = _author(item)
     if item.op == SAME:
         builder.paragraph(style_key(item.new), [(EQUAL, display_text(item.new), "", "")])
     elif item.op == CHANGED:
-        segments = changed_segments(item.old, item.new, item.segments)
-        if segments is not None:
-            runs = [(s.op, s.text, s.by or by, s.date or date) for s in segments]
-        else:  # the heading marker itself changed: show the whole text replaced
-            runs = [
-                (DELETE, display_text(item.old), by, date),
-                (INSERT, display_text(item.new), by, date),
-            ]
-        builder.paragraph(style_key(item.new), runs)
+        builder.paragraph(style_key(item.new), visible_runs(_changed_runs(item, by, date)))
     elif item.op == INSERTED:
         builder.paragraph(style_key(item.new), _block_runs(item, INSERT), Mark("ins", by, date))
     elif item.op == DELETED:

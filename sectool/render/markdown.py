@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import re
+
 from sectool.diff import CHANGED, DELETE, EQUAL, INSERT, INSERTED, MOVED_FROM, MOVED_TO, SAME
+
+# CriticMarkup's delimiters ({++ ++} {-- --} {~~ ~> ~~} {>> <<} {== ==}) and any backslash
+# before punctuation: in legal text they are escaped, as HTML output escapes tags.
+_MARKUP = re.compile(r"\\(?=[!-/:-@\[-`{-~])|\{(?=[-+~>=]{2})|(?<=[-+~<=]{2})\}|~>")
+
+
+def escape(text: str) -> str:
+    """Legal text made safe inside CriticMarkup: a backslash goes before the second character
+    of an opening delimiter (``{++`` -> ``{\\++``), before the brace of a closing one
+    (``++}`` -> ``++\\}``), inside ``~>``, and before any backslash that precedes punctuation:
+    no delimiter is left literal, and Markdown renders the same characters."""
+    return _MARKUP.sub(_escaped, text)
+
+
+def _escaped(m: re.Match[str]) -> str:
+    s = m.group()
+    if s == "\\":
+        return "\\\\"
+    if s == "{" or s == "~>":
+        return s[0] + "\\" + s[1:]
+    return "\\" + s
 
 
 def _mark(op: str, text: str) -> str:
+    text = escape(text)
     return {INSERT: f"{{++{text}++}}", DELETE: f"{{--{text}--}}"}.get(op, text)
 
 
@@ -21,10 +45,13 @@ def render_markdown(redline) -> str:
             who = ", ".join(item.by)
             note = f"{{>>{who}, effective {item.date}<<}}" if who else ""
             if item.op == SAME:
-                out.append(item.new.text)
+                out.append(escape(item.new.text))
             elif item.op == CHANGED:
                 out.append(
-                    "".join(s.text if s.op == EQUAL else _mark(s.op, s.text) for s in item.segments)
+                    "".join(
+                        escape(s.text) if s.op == EQUAL else _mark(s.op, s.text)
+                        for s in item.segments
+                    )
                     + note
                 )
             elif item.op in (INSERTED, MOVED_TO):

@@ -15,6 +15,7 @@ from sectool.diff import (
     MOVED_TO,
     DocumentDiff,
 )
+from sectool.render.common import layout_change
 
 STYLE = {INSERT: "green underline", DELETE: "red strike", "heading": "bold", "meta": "dim"}
 PLAIN = {INSERT: ("{+", "+}"), DELETE: ("[-", "-]")}
@@ -41,7 +42,10 @@ def redline_runs(title: str, diff: DocumentDiff, changes: list | None = None) ->
         }.get(item.op, item.op)
         by = f"  [{', '.join(item.by)}]" if item.by else ""
         lines.append([Run(f"  {clause}{label} {how}{by}", "meta")])
-        if item.op == CHANGED:
+        layout = layout_change(item) if item.op == CHANGED else None
+        if layout:
+            lines.append([Run(f"    {layout} only; the words are unchanged", "meta")])
+        elif item.op == CHANGED:
             lines.append(
                 [Run("    ")]
                 + [Run(s.text, "" if s.op == "equal" else s.op) for s in item.segments]
