@@ -5,7 +5,7 @@ import itertools
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sectool.changes.io import change_texts, load_change
@@ -63,7 +63,7 @@ counter = itertools.count()
 
 
 @given(edits(BLOCKS))
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=25, deadline=None)
 def test_record_then_apply_reproduces_the_edit(tree: Tree, edited: str):
     doc_id = DocId.parse("Appendix AC")
     try:

@@ -105,7 +105,7 @@ def test_libreoffice_accepts_and_rejects_the_sample_redlines_exactly(tmp_path):
     max_examples=int(os.environ.get("SECTOOL_LO_EXAMPLES", "6")),
     deadline=None,
     derandomize=not os.environ.get("SECTOOL_LO_EXAMPLES"),
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 def test_libreoffice_agrees_on_random_documents(tmp_path_factory, pair):
     old, new = pair

@@ -96,7 +96,7 @@ def redline_bytes(old: str | None, new: str | None) -> tuple[bytes, object, obje
 
 
 @given(document_pairs())
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None)
 def test_accept_all_is_new_and_reject_all_is_old(pair):
     old, new = pair
     data, old_doc, new_doc = redline_bytes(old, new)
@@ -188,7 +188,7 @@ def expected_words(document) -> list[str]:
     max_examples=12,
     deadline=None,
     derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 def test_pandoc_agrees(tmp_path_factory, pair):
     old, new = pair

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from sectool.cli import cli
@@ -89,7 +87,9 @@ def mod_record(ctx, change_id, patch) -> None:
 
 
 def _read_patch(patch: str) -> str:
-    data = click.get_binary_stream("stdin").read() if patch == "-" else Path(patch).read_bytes()
+    # click.open_file treats "-" as stdin, opened for bytes (get_binary_stream is deprecated)
+    with click.open_file(patch, "rb") as stream:
+        data = stream.read()
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
