@@ -145,8 +145,11 @@ def _run(command: list[str], limit: float, folder: Path) -> tuple[int, str]:
 
 
 def _kill(process: subprocess.Popen) -> None:
+    killpg = getattr(os, "killpg", None)  # POSIX; elsewhere only the process itself
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        if killpg is None:
+            raise ProcessLookupError
+        killpg(process.pid, getattr(signal, "SIGKILL", signal.SIGTERM))
     except (ProcessLookupError, PermissionError):
         process.kill()
     # wait for the process, not for its output: a child that left the group may hold the pipe
