@@ -150,3 +150,9 @@ ConversionTimedOut = _error(
     ExitStatus.UNAVAILABLE,
     "LibreOffice did not finish in time, and was stopped.",
 )
+Interrupted = _error(
+    "Interrupted",
+    "interrupted-write",
+    ExitStatus.STATE,
+    "An interrupted sectool write cannot be finished or undone safely.",
+)

@@ -20,21 +20,19 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import tempfile
+import threading
 import weakref
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sectool.errors import GitFailure, Locked, SectoolError
+from sectool.errors import GitFailure, Interrupted, Locked, SectoolError
 
-_FALLBACK_IDENTITY = {
-    "GIT_AUTHOR_NAME": "sectool",
-    "GIT_AUTHOR_EMAIL": "sectool@localhost",
-    "GIT_COMMITTER_NAME": "sectool",
-    "GIT_COMMITTER_EMAIL": "sectool@localhost",
-}
+# Used only for the parts of an identity that neither the environment nor git's config gives.
+_FALLBACK_IDENTITY = {"name": "sectool", "email": "sectool@localhost"}
 
 
 class InjectedFault(SectoolError):
@@ -44,12 +42,16 @@ class InjectedFault(SectoolError):
 
 
 def fault_point(step: str) -> None:
-    """Test hook: ``SECTOOL_FAULT=step`` raises here, ``step:kill`` dies, ``step:sleep`` waits."""
+    """Test hook: ``SECTOOL_FAULT=step`` raises here, ``step:kill`` dies, ``step:int`` sends
+    itself SIGINT (as Ctrl-C), ``step:sleep`` waits."""
     wanted = os.environ.get("SECTOOL_FAULT", "")
     if not wanted or wanted.split(":")[0] != step:
         return
     if wanted.endswith(":kill"):
         os.kill(os.getpid(), 9)
+    if wanted.endswith(":int"):  # as Ctrl-C
+        os.kill(os.getpid(), signal.SIGINT)
+        return
     if wanted.endswith(":sleep"):  # hold the lock a while, for race tests
         import time
 
@@ -72,8 +74,7 @@ class Store:
     def __init__(self, root: Path) -> None:
         self.root = Path(root)
         self._env = dict(os.environ)
-        for key, value in _FALLBACK_IDENTITY.items():
-            self._env.setdefault(key, value)
+        self._identity: dict[str, str] | None = None
         self._catfile: subprocess.Popen | None = None
 
     # -- running git ---------------------------------------------------------------------------
@@ -95,6 +96,19 @@ class Store:
                 "run `git status` in the tree to see what git reports",
             )
         return proc.stdout.decode("utf-8", "surrogateescape")
+
+    def identity_env(self) -> dict[str, str]:
+        """Author and committer for sectool's commits and tags: the user's git identity
+        (environment, then ``user.name``/``user.email``), sectool's own only for what is unset."""
+        if self._identity is None:
+            self._identity = {}
+            for part in ("name", "email"):
+                configured = self.git("config", "--get", f"user.{part}", check=False).strip()
+                for role in ("AUTHOR", "COMMITTER"):
+                    key = f"GIT_{role}_{part.upper()}"
+                    if not self._env.get(key) and not configured:
+                        self._identity[key] = _FALLBACK_IDENTITY[part]
+        return self._identity
 
     @property
     def git_dir(self) -> Path:
@@ -227,27 +241,35 @@ class Store:
     # -- writing -------------------------------------------------------------------------------
     @contextlib.contextmanager
     def lock(self) -> Iterator[None]:
-        """An exclusive lock for sectool writers in this repository."""
+        """An exclusive lock for sectool writers in this repository.
+
+        The lock file appears already holding the holder's process id (written aside, then
+        linked into place), so it is never seen empty; one whose holder is alive, or that cannot
+        be read, is never taken over. Raises Locked.
+        """
         folder = self.git_dir / "sectool"
         folder.mkdir(exist_ok=True)
         path = folder / "lock"
-        for _attempt in range(2):
-            try:
-                fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-                break
-            except FileExistsError:
-                if _holder_alive(path):
-                    raise Locked(
-                        "another sectool command is writing to this tree",
-                        f"wait for it to finish; if none is running, remove {path}",
-                    ) from None
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-        else:  # pragma: no cover - the stale lock reappeared between two attempts
-            raise Locked("could not take the tree's lock", f"remove {path} if it is stale")
+        mine = folder / f"lock.{os.getpid()}"
+        mine.write_text(str(os.getpid()))
         try:
-            os.write(fd, str(os.getpid()).encode())
-            os.close(fd)
+            for _attempt in range(2):
+                try:
+                    os.link(mine, path)
+                    break
+                except FileExistsError:
+                    if _holder_alive(path):
+                        raise Locked(
+                            "another sectool command is writing to this tree",
+                            f"wait for it to finish; if none is running, remove {path}",
+                        ) from None
+                    with contextlib.suppress(FileNotFoundError):
+                        path.unlink()
+            else:  # pragma: no cover - the stale lock reappeared between two attempts
+                raise Locked("could not take the tree's lock", f"remove {path} if it is stale")
+        finally:
+            mine.unlink()
+        try:
             self.recover()
             yield
         finally:
@@ -258,23 +280,75 @@ class Store:
     def _journal(self) -> Path:
         return self.git_dir / "sectool" / "journal.json"
 
+    def _write_journal(self, record: dict) -> None:
+        tmp = self._journal.with_suffix(".tmp")
+        tmp.write_text(json.dumps(record))
+        os.replace(tmp, self._journal)  # never seen half-written
+
+    def _read_journal(self) -> dict:
+        try:
+            record = json.loads(self._journal.read_text())
+            if not isinstance(record, dict) or not isinstance(record.get("paths"), list):
+                raise ValueError("no paths")
+            return {"old": str(record["old"]), "new": str(record["new"]), "paths": record["paths"]}
+        except (ValueError, KeyError, TypeError):
+            raise Interrupted(
+                f"the journal of an interrupted sectool write, {self._journal}, is unreadable",
+                "check `git status` and `git log -1`; once the tree is as you want it, "
+                "delete the journal",
+            ) from None
+
     def recover(self) -> str | None:
-        """Finish or undo a transaction a killed process left; returns what was done."""
+        """Finish or undo a transaction a killed process left; returns what was done.
+
+        Refuses (Interrupted, with the journal kept) when a file the transaction touched has
+        been edited since, so that finishing or undoing it never overwrites anyone's work.
+        """
         if not self._journal.exists():
             return None
-        record = json.loads(self._journal.read_text())
+        record = self._read_journal()
         head = self.head()
         target = record["new"] if head == record["new"] else record["old"]
+        edited = self._edited_since(record["old"], record["new"], record["paths"])
+        if edited:
+            listed = " ".join(edited)
+            raise Interrupted(
+                f"an interrupted designation cannot be "
+                f"{'finished' if target == record['new'] else 'undone'}: "
+                f"{', '.join(edited)} changed since it stopped",
+                f"copy your edits elsewhere, run `git checkout HEAD -- {listed}`, then rerun "
+                "sectool, which will finish the recovery",
+            )
         self._checkout_paths(target, record["paths"])
         self._journal.unlink()
         return "completed" if target == record["new"] else "undone"
+
+    def _edited_since(self, old: str, new: str, paths: list[str]) -> list[str]:
+        """Paths whose working-tree file is neither the ``old`` nor the ``new`` commit's."""
+        expected: dict[str, set[str | None]] = {p: set() for p in paths}
+        for commit in (old, new):
+            ids = self.blob_ids(commit, paths) if paths else {}
+            for p in paths:
+                expected[p].add(ids.get(p))
+        present = [p for p in paths if (self.root / p).is_file()]
+        hashes = (
+            self.git("hash-object", "--stdin-paths", input="\n".join(present).encode()).split()
+            if present
+            else []
+        )
+        actual: dict[str, str | None] = dict.fromkeys(paths)
+        actual.update(zip(present, hashes, strict=True))
+        return [p for p in paths if actual[p] not in expected[p]]
 
     def transaction(
         self, files: dict[str, bytes | None], message: str, tag: tuple[str, str] | None = None
     ) -> str:
         """Commit ``files`` (None deletes) on the current branch, tag it, all or nothing.
 
-        The caller holds :meth:`lock`. Returns the new commit id.
+        The caller holds :meth:`lock`. Returns the new commit id. Ctrl-C (SIGINT) while the
+        working tree and refs are being changed is held until that is consistent: before the
+        commit point it undoes the work and raises KeyboardInterrupt; after it, it comes too
+        late to stop the designation, which completes.
         """
         branch = self.branch()
         old = self.head()
@@ -286,24 +360,30 @@ class Store:
         fault_point("objects")
         new = self._write_commit(old, files, message)
         tag_object = self._write_tag(new, *tag) if tag else None
-        fault_point("journal")
         paths = sorted(files)
-        self._journal.write_text(json.dumps({"old": old, "new": new, "paths": paths}))
-        try:
-            fault_point("worktree")
-            self._checkout_paths(new, paths)
-            fault_point("refs")
-            lines = ["start", f"update {branch} {new} {old}"]
-            if tag_object:
-                lines.append(f"create refs/tags/{tag[0]} {tag_object}")
-            lines += ["prepare", "commit", ""]
-            self.git("update-ref", "--stdin", input="\n".join(lines).encode())
-        except BaseException:
-            self._checkout_paths(old, paths)
+        with _held_interrupts() as interrupts:
+            fault_point("journal")
+            self._write_journal({"old": old, "new": new, "paths": paths})
+            try:
+                fault_point("worktree")
+                self._checkout_paths(new, paths)
+                fault_point("refs")
+                interrupts.check()
+                lines = ["start", f"update {branch} {new} {old}"]
+                if tag_object and tag:
+                    lines.append(f"create refs/tags/{tag[0]} {tag_object}")
+                lines += ["prepare", "commit", ""]
+                self.git("update-ref", "--stdin", input="\n".join(lines).encode())
+            except BaseException:
+                # the ref transaction is atomic: the branch says which side of it we are on
+                done = self.rev(branch) == new
+                self._checkout_paths(new if done else old, paths)
+                self._journal.unlink()
+                if done:
+                    return new
+                raise
+            fault_point("cleanup")
             self._journal.unlink()
-            raise
-        fault_point("cleanup")
-        self._journal.unlink()
         return new
 
     def _write_commit(self, parent: str, files: dict[str, bytes | None], message: str) -> str:
@@ -328,10 +408,12 @@ class Store:
                 "update-index", "--index-info", input=("\n".join(entries) + "\n").encode(), env=env
             )
             tree = self.git("write-tree", env=env).strip()
-        return self.git("commit-tree", tree, "-p", parent, input=message.encode()).strip()
+        return self.git(
+            "commit-tree", tree, "-p", parent, input=message.encode(), env=self.identity_env()
+        ).strip()
 
     def _write_tag(self, commit: str, name: str, message: str) -> str:
-        ident = self.git("var", "GIT_COMMITTER_IDENT").strip()
+        ident = self.git("var", "GIT_COMMITTER_IDENT", env=self.identity_env()).strip()
         body = f"object {commit}\ntype commit\ntag {name}\ntagger {ident}\n\n{message}"
         if not body.endswith("\n"):
             body += "\n"
@@ -371,7 +453,7 @@ class Store:
     def commit_all(self, message: str) -> str:
         """The first commit of a new tree (nothing to be atomic against yet)."""
         self.git("add", "-A")
-        self.git("commit", "-q", "-m", message)
+        self.git("commit", "-q", "-m", message, env=self.identity_env())
         return self.head() or ""
 
     def tag(self, name: str, commit: str, message: str) -> None:
@@ -386,13 +468,46 @@ def _shutdown(proc: subprocess.Popen) -> None:
         proc.wait(timeout=5)
 
 
-def _holder_alive(lock: Path) -> bool:
+class _Interrupts:
+    """Ctrl-C held back while the tree is being changed (see :func:`_held_interrupts`)."""
+
+    def __init__(self) -> None:
+        self.received = False
+
+    def handle(self, _signum: int, _frame: object) -> None:
+        self.received = True
+
+    def check(self) -> None:
+        """Raise the held KeyboardInterrupt now, where undoing is still possible."""
+        if self.received:
+            self.received = False
+            raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def _held_interrupts() -> Iterator[_Interrupts]:
+    """Hold SIGINT for the duration (signals can only be handled in the main thread)."""
+    interrupts = _Interrupts()
+    if threading.current_thread() is not threading.main_thread():
+        yield interrupts
+        return
+    previous = signal.signal(signal.SIGINT, interrupts.handle)
     try:
-        pid = int(lock.read_text() or "0")
+        yield interrupts
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _holder_alive(lock: Path) -> bool:
+    """Whether the lock's holder may still be running (an unreadable lock counts as held)."""
+    try:
+        pid = int(lock.read_text())
+    except FileNotFoundError:
+        return False
     except (OSError, ValueError):
-        return False
+        return True
     if pid <= 0:
-        return False
+        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -8,11 +8,14 @@ documented code and exit status and changes nothing, and that `check` reports it
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import edit, git, repo_state, run_cli
+from tests.test_designate import sectool
 
 FIX = "SOS-2017-R1.3"  # a direction in the sample, approved on registration
 
@@ -194,3 +197,119 @@ def test_a_staged_edit_is_recorded_and_unstaged(at_58: Path):
     assert git(at_58, "status", "--porcelain", "--", "sections").strip() == ""
     result = designate_59(at_58, "--change", "STG")
     assert result.exit_code == 0, result.stderr
+
+
+# -- interruptions, recovery and the lock ------------------------------------------------------
+
+STEPS_BEFORE_COMMIT = ["objects", "journal", "worktree", "refs"]
+DESIGNATE_58 = ("designate", "5.8", "--effective", "2017-07-12", "--change", "SECMP0035")
+JOURNAL = ".git/sectool/journal.json"
+
+
+@pytest.mark.parametrize("step", STEPS_BEFORE_COMMIT)
+def test_ctrl_c_before_the_commit_point_changes_nothing(sample_tree: Path, step: str):
+    before = repo_state(sample_tree)
+    result = sectool(sample_tree, *DESIGNATE_58, env={"SECTOOL_FAULT": f"{step}:int"})
+    assert result.returncode == 130, result.stderr
+    assert repo_state(sample_tree) == before
+    assert not (sample_tree / JOURNAL).exists()
+
+
+def test_ctrl_c_after_the_commit_point_completes_the_designation(sample_tree: Path):
+    result = sectool(sample_tree, *DESIGNATE_58, env={"SECTOOL_FAULT": "cleanup:int"})
+    assert result.returncode == 0, result.stderr
+    assert "Tagged sec/5.8" in result.stdout
+    assert git(sample_tree, "status", "--porcelain") == ""
+    assert not (sample_tree / JOURNAL).exists()
+    assert sectool(sample_tree, "verify").returncode == 0
+
+
+@pytest.mark.parametrize("step", ["worktree", "refs", "cleanup"])
+def test_recovery_refuses_to_overwrite_edits_made_after_a_crash(sample_tree: Path, step: str):
+    killed = sectool(sample_tree, *DESIGNATE_58, env={"SECTOOL_FAULT": f"{step}:kill"})
+    assert killed.returncode == -9 and (sample_tree / JOURNAL).exists()
+    appendix = sample_tree / "appendices/B.md"
+    appendix.write_text(appendix.read_text() + "\n9.9 Typed after the crash.\n")
+    blocked = sectool(sample_tree, "ls")
+    assert blocked.returncode == 6 and "error[interrupted-write]" in blocked.stderr
+    assert "appendices/B.md changed since it stopped" in blocked.stderr
+    assert "Typed after the crash" in appendix.read_text()
+    assert (sample_tree / JOURNAL).exists()
+    # following the hint finishes the recovery
+    git(sample_tree, "checkout", "HEAD", "--", "appendices/B.md")
+    assert sectool(sample_tree, "ls").returncode == 0
+    assert not (sample_tree / JOURNAL).exists()
+    assert git(sample_tree, "status", "--porcelain") == ""
+
+
+def test_a_torn_journal_is_reported_not_a_crash(sample_tree: Path):
+    (sample_tree / ".git/sectool").mkdir(exist_ok=True)
+    (sample_tree / JOURNAL).write_text('{"old": "ab\x01')
+    result = sectool(sample_tree, *DESIGNATE_58)
+    assert result.returncode == 6 and "error[interrupted-write]" in result.stderr
+    assert "unreadable" in result.stderr and "hint:" in result.stderr
+
+
+def test_an_empty_lock_file_is_not_taken_over(sample_tree: Path):
+    lock = sample_tree / ".git/sectool/lock"
+    lock.parent.mkdir(exist_ok=True)
+    lock.write_text("")  # as seen between another run's create and write, before this change
+    before = repo_state(sample_tree)
+    result = sectool(sample_tree, *DESIGNATE_58)
+    assert result.returncode == 6 and "error[locked]" in result.stderr
+    assert repo_state(sample_tree) == before
+
+
+def test_a_history_step_without_a_date_is_malformed(sample_tree: Path):
+    path = sample_tree / "modifications/SECMP0041/change.json"
+    data = json.loads(path.read_text())
+    del data["history"][-1]["date"]
+    path.write_text(json.dumps(data, indent=2))
+    for args in (["mod", "advance", "SECMP0041", "withdrawn"], ["check"]):
+        result = sectool(sample_tree, *args)
+        assert result.returncode in (1, 4), result.stderr
+        assert "error[internal]" not in result.stderr + result.stdout
+        assert "has no YYYY-MM-DD date" in result.stderr + result.stdout
+
+
+# -- identity ----------------------------------------------------------------------------------
+
+
+def _no_identity_env(home: Path) -> dict:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("GIT_AUTHOR", "GIT_COMMITTER"))}
+    return {**env, "HOME": str(home), "XDG_CONFIG_HOME": str(home), "GIT_CONFIG_NOSYSTEM": "1"}
+
+
+def _made_by(root: Path) -> tuple[str, str]:
+    commit = git(root, "log", "-1", "--format=%an <%ae>|%cn <%ce>").strip()
+    tagger = git(root, "for-each-ref", "--format=%(taggername) %(taggeremail)", "refs/tags/sec/5.8")
+    return commit, tagger.strip()
+
+
+def test_commits_and_tags_carry_the_users_git_identity(sample_tree: Path, tmp_path: Path):
+    git(sample_tree, "config", "user.name", "Ada Designator")
+    git(sample_tree, "config", "user.email", "ada@example.invalid")
+    env = _no_identity_env(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "sectool", "-C", str(sample_tree), *DESIGNATE_58],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    commit, tagger = _made_by(sample_tree)
+    assert commit == "Ada Designator <ada@example.invalid>|Ada Designator <ada@example.invalid>"
+    assert tagger == "Ada Designator <ada@example.invalid>"
+
+
+def test_sectool_signs_as_itself_only_without_an_identity(sample_tree: Path, tmp_path: Path):
+    env = _no_identity_env(tmp_path)
+    result = subprocess.run(
+        [sys.executable, "-m", "sectool", "-C", str(sample_tree), *DESIGNATE_58],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert _made_by(sample_tree) == (
+        "sectool <sectool@localhost>|sectool <sectool@localhost>",
+        "sectool <sectool@localhost>",
+    )

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from sectool.errors import BadTransition, MalformedChange
-from sectool.model import DocId, looks_like_version
+from sectool.model import DocId, looks_like_date, looks_like_version
 
 FOLDER = "modifications"
 MANIFEST = "change.json"
@@ -211,6 +211,11 @@ def _validate(change: ChangeSet, path: str) -> None:
         problems.append(f"state '{change.state}' is not one of {', '.join(STATES)}")
     if change.base is not None and not looks_like_version(str(change.base)):
         problems.append(f"base '{change.base}' is not a version label")
+    for number, step in enumerate(change.history, 1):
+        if not isinstance(step, dict) or step.get("state") not in STATES:
+            problems.append(f"history step {number} has no lifecycle state")
+        elif not looks_like_date(str(step.get("date", ""))):
+            problems.append(f"history step {number} ({step['state']}) has no YYYY-MM-DD date")
     for doc in change.documents.values():
         if doc.op not in ("edit", "add", "remove"):
             problems.append(f"{doc.doc_id}: op '{doc.op}' is not edit, add or remove")
