@@ -256,7 +256,9 @@ def edit_document(document, indexes: list[int], rng: random.Random) -> str:
         start, end = document.span(block.clause)
         roll = rng.random()
         if roll < 0.15 and end - start >= 1:
-            del blocks[start:end]  # a whole clause and its sub-paragraphs
+            # a whole clause and its sub-paragraphs, deleted as the SEC deletes: the number
+            # stays, marked not used, so numbering has no gap and references still resolve
+            blocks[start:end] = [f"{block.clause} [Not used]\n\n"] + [""] * (end - start - 1)
         elif roll < 0.3:
             number = block.clause + "A"
             if number not in document.index:
