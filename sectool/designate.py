@@ -25,6 +25,7 @@ from sectool.errors import (
     LostDesignation,
     MergeConflict,
     NothingToDo,
+    UnauthorisedDesignation,
     UnknownReference,
     UnsupportedState,
 )
@@ -383,21 +384,48 @@ def designate(
     by: str | None = None,
     doc_versions: dict[DocId, str] | None = None,
     dry_run: bool = False,
+    sign: bool = False,
+    designators: bytes | None = None,
 ) -> Plan:
-    """Designate a version: all of it, or (on any failure) nothing."""
+    """Designate a version: all of it, or (on any failure) nothing.
+
+    ``sign`` signs the tag with git's signing set-up; ``designators`` (allowed-signers bytes)
+    becomes the version's ``.sectool/designators``. When the latest version has that file, the
+    tag must be signed by a key it lists (UnauthorisedDesignation otherwise).
+    """
+    from sectool.signing import DESIGNATORS, designators_at, require_designator
+
     if dry_run:
         return plan_designation(tree, version, effective, change_ids, by, doc_versions)
     with tree.store.lock():
         tree.reload()  # another designation may have finished while we waited
-        ensure_clean(tree, [*FOLDERS, REGISTER, CHANGELOG], f"cannot designate SEC {version}")
+        ensure_clean(
+            tree, [*FOLDERS, REGISTER, CHANGELOG, DESIGNATORS], f"cannot designate SEC {version}"
+        )
         plan = plan_designation(tree, version, effective, change_ids, by, doc_versions)
+        latest = tree.register.latest
+        allowed = designators_at(tree, latest)
+        if latest is not None and allowed is not None and not sign:
+            raise UnauthorisedDesignation(
+                f"SEC {latest.version} lists designators: SEC {version} must be signed",
+                "add --sign (git's signing set-up: gpg.format and user.signingKey)",
+            )
+        files = plan.files(tree)
+        if designators is not None:
+            files[DESIGNATORS] = designators
         message = f"Designate SEC {plan.record.version} (effective {plan.record.effective})" + (
             ": " + ", ".join(c["id"] for c in plan.record.changes)
         )
         tree.store.transaction(
-            plan.files(tree),
+            files,
             message,
             tag=(plan.record.tag, tag_message(plan.record, plan.previous)),
+            sign=sign,
+            check_tag=(
+                (lambda obj: require_designator(tree, allowed, plan.record.version, obj))
+                if allowed is not None
+                else None
+            ),
         )
     tree.reload()
     return plan

@@ -156,3 +156,18 @@ Interrupted = _error(
     ExitStatus.STATE,
     "An interrupted sectool write cannot be finished or undone safely.",
 )
+SigningFailed = _error(
+    "SigningFailed", "signing-failed", ExitStatus.STATE, "git's signing set-up could not sign."
+)
+UnauthorisedDesignation = _error(
+    "UnauthorisedDesignation",
+    "unauthorised-designation",
+    ExitStatus.STATE,
+    "The designation is not signed by a listed designator.",
+)
+BadDesignators = _error(
+    "BadDesignators",
+    "bad-designators",
+    ExitStatus.INVALID,
+    "A designators file is not in git's allowed-signers format.",
+)

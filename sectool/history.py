@@ -107,12 +107,76 @@ def verify(tree: Tree) -> list[Finding]:
                 path=REGISTER,
             )
         )
+    previous = None
     for record in register.ordered():
         findings += _verify_version(tree, record, tags)
+        findings += _verify_signature(tree, record, previous, tags)
+        previous = record
     latest = register.latest
     if latest and latest.tag in tags:
         findings += _verify_head(tree, latest)
     return findings
+
+
+def _verify_signature(
+    tree: Tree, record: VersionRecord, previous: VersionRecord | None, tags
+) -> list[Finding]:
+    """A version after one that lists designators has a tag signed by one of them."""
+    from sectool.signing import DESIGNATORS, describe, designators_at
+
+    tag = tags.get(record.tag)
+    allowed = designators_at(tree, previous)
+    if tag is None or allowed is None:
+        return []
+    found = tree.store.verify_tag(tag.object, allowed)
+    if found.trusted:
+        return []
+    if not found.signed:
+        rule, message = "history.unsigned-tag", f"{record.tag} is not signed"
+    else:
+        rule = "history.unlisted-signer"
+        message = f"{record.tag} is signed by {describe(found)}, not listed"
+    return [
+        Finding(
+            rule,
+            "error",
+            f"{message}, but SEC {previous.version}'s {DESIGNATORS} requires a listed designator"
+            if previous
+            else message,
+            "the tag was replaced or made without a designator's key; restore the signed tag",
+            path=REGISTER,
+        )
+    ]
+
+
+def signatures(tree: Tree) -> list[dict]:
+    """Each designated version's tag signature: version, tag, signed, trusted, signer, key.
+
+    ``trusted`` is None when no earlier version lists designators to check it against.
+    """
+    from sectool.signing import designators_at
+
+    tags = tree.store.tags("sec/")
+    out = []
+    previous = None
+    for record in tree.register.ordered():
+        tag = tags.get(record.tag)
+        allowed = designators_at(tree, previous)
+        # with no earlier list to trust, the version's own list at least names the signer
+        naming = allowed if allowed is not None else designators_at(tree, record)
+        found = tree.store.verify_tag(tag.object, naming) if tag else None
+        out.append(
+            {
+                "version": record.version,
+                "tag": record.tag,
+                "signed": bool(found and found.signed),
+                "trusted": (found.trusted if found else False) if allowed is not None else None,
+                "signer": found.signer if found else None,
+                "key": found.key if found else None,
+            }
+        )
+        previous = record
+    return out
 
 
 def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:

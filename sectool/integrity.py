@@ -22,6 +22,7 @@ from sectool.register import REGISTER, Register
 from sectool.tree import FOLDERS, Tree, decode
 
 LEGAL_FOLDERS = FOLDERS[:3]
+DESIGNATORS = ".sectool/designators"  # who may designate (see sectool.signing)
 # Tab and line breaks are text; a form feed is a page break, kept as a line break.
 _ALLOWED_CONTROLS = frozenset("\t\n\r\f")
 
@@ -83,16 +84,19 @@ def edited_outside(tree: Tree, rev: str | None = None) -> list[Finding]:
     if latest is None or tree.store.rev(f"refs/tags/{latest.tag}") is None:
         return []
     tag = f"refs/tags/{latest.tag}"
+    watched = [*LEGAL_FOLDERS, REGISTER, DESIGNATORS]
     if rev is None:
-        changed = set(tree.store.changed_in_worktree(tag, [*LEGAL_FOLDERS, REGISTER]))
+        changed = set(tree.store.changed_in_worktree(tag, watched))
     else:
-        changed = set(tree.store.changed_between(tag, rev, [*LEGAL_FOLDERS, REGISTER]))
+        changed = set(tree.store.changed_between(tag, rev, watched))
     out = []
     for path in sorted(changed):
         if path == REGISTER:
             if not _log_changed(tree, tag, rev):
                 continue
             what = "the Document Log in register.json"
+        elif path == DESIGNATORS:
+            what = f"the designators file {DESIGNATORS}"
         else:
             doc = DocId.from_path(path)
             what = str(doc) if doc else path

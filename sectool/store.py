@@ -20,16 +20,17 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import subprocess
 import tempfile
 import threading
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from sectool.errors import GitFailure, Interrupted, Locked, SectoolError
+from sectool.errors import GitFailure, Interrupted, Locked, SectoolError, SigningFailed
 
 # Used only for the parts of an identity that neither the environment nor git's config gives.
 _FALLBACK_IDENTITY = {"name": "sectool", "email": "sectool@localhost"}
@@ -58,6 +59,17 @@ def fault_point(step: str) -> None:
         time.sleep(float(os.environ.get("SECTOOL_FAULT_SLEEP", "3")))
         return
     raise InjectedFault(f"injected fault at step '{step}'", "unset SECTOOL_FAULT")
+
+
+@dataclass(frozen=True)
+class TagSignature:
+    """What git says of a tag's signature: is there one, is it good by a listed signer,
+    the principal (e-mail) it names, and the key's fingerprint."""
+
+    signed: bool
+    trusted: bool
+    signer: str | None
+    key: str | None
 
 
 @dataclass(frozen=True)
@@ -341,7 +353,12 @@ class Store:
         return [p for p in paths if actual[p] not in expected[p]]
 
     def transaction(
-        self, files: dict[str, bytes | None], message: str, tag: tuple[str, str] | None = None
+        self,
+        files: dict[str, bytes | None],
+        message: str,
+        tag: tuple[str, str] | None = None,
+        sign: bool = False,
+        check_tag: Callable[[str], None] | None = None,
     ) -> str:
         """Commit ``files`` (None deletes) on the current branch, tag it, all or nothing.
 
@@ -359,7 +376,9 @@ class Store:
             )
         fault_point("objects")
         new = self._write_commit(old, files, message)
-        tag_object = self._write_tag(new, *tag) if tag else None
+        tag_object = self._write_tag(new, *tag, sign=sign) if tag else None
+        if check_tag and tag_object:
+            check_tag(tag_object)  # may refuse: so far only unreferenced objects exist
         paths = sorted(files)
         with _held_interrupts() as interrupts:
             fault_point("journal")
@@ -412,12 +431,98 @@ class Store:
             "commit-tree", tree, "-p", parent, input=message.encode(), env=self.identity_env()
         ).strip()
 
-    def _write_tag(self, commit: str, name: str, message: str) -> str:
+    def _write_tag(self, commit: str, name: str, message: str, sign: bool = False) -> str:
         ident = self.git("var", "GIT_COMMITTER_IDENT", env=self.identity_env()).strip()
         body = f"object {commit}\ntype commit\ntag {name}\ntagger {ident}\n\n{message}"
         if not body.endswith("\n"):
             body += "\n"
-        return self.git("mktag", input=body.encode()).strip()
+        data = body.encode()
+        if sign:
+            data += self._signature(data)
+        return self.git("mktag", input=data).strip()
+
+    # -- signing -------------------------------------------------------------------------------
+    def _config(self, key: str, default: str = "") -> str:
+        return self.git("config", "--get", key, check=False).strip() or default
+
+    def _signature(self, payload: bytes) -> bytes:
+        """Sign a tag payload as ``git tag -s`` does: gpg.format ssh or openpgp, with
+        user.signingKey and gpg[.ssh].program. Raises SigningFailed."""
+        fmt = self._config("gpg.format", "openpgp")
+        key = self._config("user.signingkey")
+        if fmt == "ssh":
+            if not key:
+                raise SigningFailed(
+                    "git has no SSH signing key (user.signingKey)",
+                    "git config user.signingKey ~/.ssh/id_ed25519.pub",
+                )
+            return self._ssh_sign(payload, key)
+        if fmt != "openpgp":
+            raise SigningFailed(
+                f"sectool signs with gpg.format ssh or openpgp, not {fmt}",
+                "git config gpg.format ssh",
+            )
+        if not key:
+            key = self.git("var", "GIT_COMMITTER_IDENT", env=self.identity_env())
+            key = key.rpartition(">")[0] + ">"
+        program = self._config("gpg.program", "gpg")
+        proc = self._run_signer([program, "--status-fd=2", "-bsau", key], payload)
+        return proc.stdout
+
+    def _ssh_sign(self, payload: bytes, key: str) -> bytes:
+        program = self._config("gpg.ssh.program", "ssh-keygen")
+        with tempfile.TemporaryDirectory(prefix="sectool-sign-") as tmp:
+            message = Path(tmp) / "payload"
+            message.write_bytes(payload)
+            args = [program, "-Y", "sign", "-n", "git"]
+            if key.startswith("key::"):  # a literal public key, its private half in ssh-agent
+                literal = Path(tmp) / "key.pub"
+                literal.write_text(key.removeprefix("key::") + "\n")
+                args += ["-f", str(literal), "-U"]
+            else:
+                args += ["-f", os.path.expanduser(key)]
+            self._run_signer([*args, str(message)], b"")
+            return (Path(tmp) / "payload.sig").read_bytes()
+
+    def _run_signer(self, args: list[str], payload: bytes) -> subprocess.CompletedProcess:
+        try:
+            proc = subprocess.run(args, input=payload, capture_output=True, cwd=self.root)
+        except OSError as exc:
+            raise SigningFailed(
+                f"cannot run {args[0]}: {exc.strerror}", "install it, or set gpg[.ssh].program"
+            ) from None
+        if proc.returncode != 0:
+            lines = proc.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise SigningFailed(
+                f"{args[0]} could not sign: {lines[-1] if lines else proc.returncode}",
+                "check git's signing set-up: gpg.format and user.signingKey",
+            )
+        return proc
+
+    def verify_tag(self, obj: str, allowed_signers: bytes | None) -> TagSignature:
+        """Check a tag object's signature with git; ``allowed_signers`` (git's allowed-signers
+        format) lists who may sign SSH signatures. Never raises for a bad signature."""
+        with tempfile.TemporaryDirectory(prefix="sectool-verify-") as tmp:
+            args = []
+            if allowed_signers is not None:
+                allowed = Path(tmp) / "allowed_signers"
+                allowed.write_bytes(allowed_signers)
+                args = ["-c", f"gpg.ssh.allowedSignersFile={allowed}"]
+            proc = subprocess.run(
+                ["git", *args, "verify-tag", "--raw", obj],
+                cwd=self.root,
+                capture_output=True,
+                env=self._env,
+            )
+        report = proc.stderr.decode("utf-8", "replace")
+        signed = "no signature found" not in report
+        good = re.search(r'Good "git" signature (?:for (\S+) )?with (\S+) key (\S+)', report)
+        if good:
+            return TagSignature(signed, proc.returncode == 0, good.group(1), good.group(3))
+        gpg = re.search(r"\[GNUPG:\] GOODSIG (\S+) (.*)", report)
+        if gpg:
+            return TagSignature(signed, proc.returncode == 0, gpg.group(2).strip(), gpg.group(1))
+        return TagSignature(signed, False, None, None)
 
     def _checkout_paths(self, commit: str, paths: list[str]) -> None:
         """Make index and working tree match ``commit`` for exactly these paths."""

@@ -38,20 +38,35 @@ from sectool.model import ClauseRef
     help='Set a document\'s new version, e.g. "Appendix AC=1.2" (repeatable).',
 )
 @click.option("--dry-run", is_flag=True, help="Print what would be designated; write nothing.")
+@click.option(
+    "--sign", is_flag=True, help="Sign the tag with git's signing set-up (SSH or OpenPGP)."
+)
+@click.option(
+    "--designators",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Who may sign later designations (git's allowed-signers format).",
+)
 @click.pass_context
-def designate(ctx, version, effective, changes, by, doc_versions, dry_run) -> None:
+def designate(ctx, version, effective, changes, by, doc_versions, dry_run, sign, designators):
     """Designate VERSION: apply approved change sets, version the documents, commit and tag.
 
     All or nothing: on any failure the repository is left exactly as it was.
 
     \b
     Example:
-      sectool designate 5.8 --effective 2017-07-12 --change SECMP0035
+      sectool designate 5.8 --effective 2017-07-12 --change SECMP0035 --sign
     """
+    from pathlib import Path
+
     from sectool.designate import designate as run
     from sectool.designate import parse_doc_versions
+    from sectool.signing import parse_designators
 
     tree = tree_from(ctx)
+    allowed = (
+        parse_designators(Path(designators).read_bytes(), designators) if designators else None
+    )
     plan = run(
         tree,
         version,
@@ -60,6 +75,8 @@ def designate(ctx, version, effective, changes, by, doc_versions, dry_run) -> No
         by,
         parse_doc_versions(list(doc_versions)),
         dry_run,
+        sign,
+        allowed,
     )
     record = plan.record
     verb = "Would designate" if dry_run else "Designated"
@@ -145,19 +162,22 @@ def show_history(ctx, reference, as_json) -> None:
 def verify(ctx, as_json) -> None:
     """Check that tags, commits, the register and the Document Log agree.
 
-    Reports moved or deleted designation tags and designated documents committed without a
-    designation. Exit 0 when all agree, 1 otherwise.
+    Reports moved or deleted designation tags, designated documents committed without a
+    designation, and tags that are unsigned or signed by a key the previous version's
+    designators file does not list. --json names each version's signer. Exit 0 when all
+    agree, 1 otherwise.
 
     \b
     Example:
       sectool verify
     """
+    from sectool.history import signatures
     from sectool.history import verify as run
 
     tree = tree_from(ctx)
     findings = run(tree)
     if as_json:
-        echo_json({"findings": [f.as_json() for f in findings]})
+        echo_json({"findings": [f.as_json() for f in findings], "versions": signatures(tree)})
     else:
         for f in findings:
             click.echo(f"{f.severity}[{f.rule}]: {f.path}: {f.message}")
