@@ -164,6 +164,43 @@ def diff_sequences(old: list[str], new: list[str], semantic: bool = False) -> li
     return [(_PURE_OPS[op], len(text)) for op, text in diffs]
 
 
+def changed_spans(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """Where two texts differ, in order: ``(old_start, old_end, new_start, new_end)``
+    character offsets of whole lines (cut after each ``\\n``), the text between consecutive
+    spans being equal in both.
+
+    The lines are diffed as single characters by diff-match-patch (C++ when installed), so
+    a few edits to a long document cost about one pass over it.
+    """
+    a, b = _lines(old), _lines(new)
+    spans: list[tuple[int, int, int, int]] = []
+    i = j = 0  # line numbers
+    x = y = 0  # their offsets
+    x0, y0 = x, y
+    for op, count in diff_sequences(a, b):
+        if op == EQUAL:
+            if (x0, y0) != (x, y):
+                spans.append((x0, x, y0, y))
+            size = sum(map(len, a[i : i + count]))
+            i, j, x, y = i + count, j + count, x + size, y + size
+            x0, y0 = x, y
+        elif op == DELETE:
+            x += sum(map(len, a[i : i + count]))
+            i += count
+        else:
+            y += sum(map(len, b[j : j + count]))
+            j += count
+    if (x0, y0) != (x, y):
+        spans.append((x0, x, y0, y))
+    return spans
+
+
+def _lines(text: str) -> list[str]:
+    lines = [line + "\n" for line in text.split("\n")]
+    lines[-1] = lines[-1][:-1]
+    return lines if lines[-1] else lines[:-1]
+
+
 def tokens(text: str) -> list[str]:
     """Words, runs of white space and single punctuation marks: the unit of comparison."""
     return _TOKEN.findall(text)

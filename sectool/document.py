@@ -436,3 +436,85 @@ def parse_partial(
             blocks[k] = _classify(p, raw, line, k)
         index_map.update(p.index)
     return Document(doc_id, title_doc.title, blocks, index_map)
+
+
+Span = tuple[int, int, int, int]  # (old_start, old_end, new_start, new_end), offsets
+
+
+def change_windows(old: str, new: str, spans: list[Span], doc_id: DocId) -> list[Span]:
+    """The regions of two versions that hold their differences, aligned, for
+    :func:`parse_windows`: ``spans`` (from :func:`sectool.diff.changed_spans`) widened back to
+    the numbered sub-section heading before them (or the start of the text), which resets
+    the numbering state, and on to the next block boundary after them.
+
+    Each window starts and ends where a block starts in both versions, because the text
+    around it is the same in both; windows that would touch are merged.
+    """
+    old_end = len(old.rstrip())
+    windows: list[Span] = []
+    k = 0
+    while k < len(spans):
+        a1, a2, b1, b2 = spans[k]
+        o1 = _subsection_start(old, a1, doc_id)
+        n1 = b1 - (a1 - o1)
+        o2 = _block_end(old, a2, old_end)
+        while k + 1 < len(spans) and o2 >= spans[k + 1][0]:  # reaches the next span: take it
+            k += 1
+            a2, b2 = spans[k][1], spans[k][3]
+            o2 = _block_end(old, a2, old_end)
+        n2 = len(new) if o2 == len(old) else b2 + (o2 - a2)
+        if windows and o1 <= windows[-1][1]:
+            o1, _, n1, _ = windows.pop()
+        windows.append((o1, o2, n1, n2))
+        k += 1
+    return windows
+
+
+def _subsection_start(text: str, at: int, doc_id: DocId) -> int:
+    """Where the last numbered sub-section heading wholly before ``at`` starts (0: none)."""
+    end = at
+    while True:
+        k = text.rfind("\n##", 0, end)
+        if k < 0:
+            return 0
+        eol = text.find("\n", k + 1)
+        if -1 < eol < at and _starts_subsection(text[k + 1 : eol], doc_id):
+            return k + 1
+        end = k
+
+
+def _block_end(text: str, at: int, content_end: int) -> int:
+    """The first block boundary after a run of blank lines at or after ``at``."""
+    m = _BLANK_RUN.search(text, at)
+    return m.end() if m and m.end() < content_end else len(text)
+
+
+def parse_windows(
+    text: str, doc_id: DocId, windows: list[tuple[int, int]]
+) -> tuple[Document, list[int]]:
+    """Only the blocks inside ``windows`` (``(start, end)`` offsets from
+    :func:`change_windows`), classified as a full parse would classify them, with the number
+    of blocks in each window. The document's title comes from its first line.
+
+    For text already validated (a designated version): nothing here checks numbering across
+    windows, and the blocks between windows are left out.
+    """
+    first = text.find("\n")
+    title = parse_document(text[: first + 1] if first >= 0 else text, doc_id).title
+    blocks: list[Block] = []
+    index: dict[str, int] = {}
+    sizes: list[int] = []
+    line, at = 1, 0
+    for start, end in windows:
+        line += text.count("\n", at, start)
+        at = start
+        raw_blocks = split_blocks(text[start:end], doc_id.kind)
+        p = _Parser(doc_id, doc_id.path)
+        for k, (n, raw) in enumerate(raw_blocks):
+            if start == 0 and k == 0:
+                blocks.append(parse_document(raw, doc_id).blocks[0])
+            else:
+                blocks.append(_classify(p, raw, line + n - 1, len(blocks)))
+        index.update(p.index)
+        sizes.append(len(raw_blocks))
+    return Document(doc_id, title, blocks, index), sizes

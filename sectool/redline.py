@@ -16,8 +16,23 @@ from dataclasses import dataclass, field
 
 from sectool.attribution import Author, attribute, compose
 from sectool.changes.io import apply_in_turn, load_change, load_change_at
-from sectool.diff import DELETE, EQUAL, DocumentDiff, compare_documents, diff_sequences
-from sectool.document import Document, block_text, parse_document, parse_partial, split_blocks
+from sectool.diff import (
+    DELETE,
+    EQUAL,
+    DocumentDiff,
+    changed_spans,
+    compare_documents,
+    diff_sequences,
+)
+from sectool.document import (
+    Document,
+    block_text,
+    change_windows,
+    parse_document,
+    parse_partial,
+    parse_windows,
+    split_blocks,
+)
 from sectool.errors import MergeConflict, SectoolError
 from sectool.model import ClauseRef, DocId
 from sectool.register import VersionRecord
@@ -117,12 +132,14 @@ def build_redline(
     with_ids: list[str] | None = None,
     progress: Callable[[int, int], None] | None = None,
     changes_only: bool = False,
+    windows_only: bool = False,
 ) -> Redline:
     """Compare the code at ``from_spec`` with ``to_spec`` (plus ``with_ids``).
 
     ``changes_only``: the caller lists changed clauses and never renders unchanged ones by
     their structure (text, json, md), so between designated versions only the sub-sections
-    around each difference need parsing.
+    around each difference need parsing. ``windows_only``: moreover the caller shows no
+    unchanged block at all (text, json), so only the blocks around each difference are kept.
     """
     old = tree.snapshot(from_spec)
     new = tree.snapshot(to_spec)
@@ -149,7 +166,9 @@ def build_redline(
             progress(n, len(docs))
         partial = changes_only and old.rev is not None and new.rev is not None
         partial = partial and doc_id not in final_texts
-        item = _doc_redline(old, new, doc_id, steps, final_texts, bool(refs), partial)
+        item = _doc_redline(
+            old, new, doc_id, steps, final_texts, bool(refs), partial, partial and windows_only
+        )
         if item is not None:
             item.clauses = clauses
             documents.append(item)
@@ -201,17 +220,24 @@ def _parse(doc_id: DocId, text: str | None) -> Document | None:
 
 
 def _parse_changed(
-    doc_id: DocId, old_text: str | None, new_text: str | None, full_new: bool = False
+    doc_id: DocId,
+    old_text: str | None,
+    new_text: str | None,
+    full_new: bool = False,
+    windows_only: bool = False,
 ):
     """Both versions, with only the sub-sections around their differences classified (the
     new version in full with ``full_new``), and the block-level diff between them.
 
     Enough for a listing of changed clauses (text, json, md) between designated versions,
     whose text designation already validated; a whole-document rendering needs the new
-    version in full.
+    version in full. With ``windows_only`` (a listing that never shows unchanged blocks:
+    text, json) both versions hold only the blocks around their differences.
     """
     if old_text is None or new_text is None:
         return _parse(doc_id, old_text), _parse(doc_id, new_text), None
+    if windows_only and not full_new:
+        return _parse_windows(doc_id, old_text, new_text)
     old_raw, new_raw = split_blocks(old_text, doc_id.kind), split_blocks(new_text, doc_id.kind)
     changed_old: set[int] = set()
     changed_new: set[int] = set()
@@ -236,6 +262,22 @@ def _parse_changed(
     return parse_partial(old_text, doc_id, changed_old, old_raw, old_texts), new_doc, ops
 
 
+def _parse_windows(doc_id: DocId, old_text: str, new_text: str):
+    """Both versions as the blocks around their differences (found by a C++ line diff),
+    and the block-level diff between them, window by window."""
+    windows = change_windows(old_text, new_text, changed_spans(old_text, new_text), doc_id)
+    old_doc, old_sizes = parse_windows(old_text, doc_id, [(w[0], w[1]) for w in windows])
+    new_doc, new_sizes = parse_windows(new_text, doc_id, [(w[2], w[3]) for w in windows])
+    ops: list[tuple[str, int]] = []
+    i = j = 0
+    for x, y in zip(old_sizes, new_sizes, strict=True):
+        olds, news = old_doc.blocks[i : i + x], new_doc.blocks[j : j + y]
+        # an empty equal run keeps each window's differences in a region of their own
+        ops += diff_sequences([b.text for b in olds], [b.text for b in news]) + [(EQUAL, 0)]
+        i, j = i + x, j + y
+    return old_doc, new_doc, ops
+
+
 def _doc_redline(
     old: Snapshot,
     new: Snapshot,
@@ -244,6 +286,7 @@ def _doc_redline(
     final_texts: dict,
     asked: bool,
     partial: bool = False,
+    windows_only: bool = False,
 ) -> DocRedline | None:
     old_text = old.text(doc_id.path) if old.register.entry(doc_id) or old.rev is None else None
     new_text = (
@@ -275,7 +318,9 @@ def _doc_redline(
         if old.rev is not None and doc_id not in final_texts:
             # The old side is a designated (validated) version, and only its changed regions
             # are ever rendered; the new side is parsed in full unless only changes are listed.
-            old_doc, new_doc, block_ops = _parse_changed(doc_id, old_text, new_text, not partial)
+            old_doc, new_doc, block_ops = _parse_changed(
+                doc_id, old_text, new_text, not partial, windows_only
+            )
         else:
             old_doc, new_doc = _parse(doc_id, old_text), _parse(doc_id, new_text)
         diff = compare_documents(old_doc, new_doc, block_ops)

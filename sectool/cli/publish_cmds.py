@@ -85,6 +85,7 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
             list(with_ids) or None,
             update,
             changes_only=fmt in ("text", "json", "md"),
+            windows_only=fmt in ("text", "json"),
         )
     finally:
         if progress:
