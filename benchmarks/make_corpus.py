@@ -238,7 +238,7 @@ def draft_release(root: Path, args, rng: random.Random) -> list[str]:
             chosen.append((doc_id, index))
             used |= near
         new_change(tree, change_id, f"Release change {n + 1}", path="fast-track", date="2020-02-01")
-        for doc_id in {d for d, _ in chosen}:
+        for doc_id in sorted({d for d, _ in chosen}):  # one order in every process
             edits = sorted((i for d, i in chosen if d == doc_id), reverse=True)
             path = root / doc_id.path
             path.write_text(edit_document(docs[doc_id], edits, rng), encoding="utf-8")
