@@ -444,8 +444,9 @@ Span = tuple[int, int, int, int]  # (old_start, old_end, new_start, new_end), of
 def change_windows(old: str, new: str, spans: list[Span], doc_id: DocId) -> list[Span]:
     """The regions of two versions that hold their differences, aligned, for
     :func:`parse_windows`: ``spans`` (from :func:`sectool.diff.changed_spans`) widened back to
-    the numbered sub-section heading before them (or the start of the text), which resets
-    the numbering state, and on to the next block boundary after them.
+    the numbered paragraph or sub-section heading before them (or the start of the text),
+    from which a fresh parser classifies as the full parse does, and on to the next block
+    boundary after them.
 
     Each window starts and ends where a block starts in both versions, because the text
     around it is the same in both; windows that would touch are merged.
@@ -455,7 +456,7 @@ def change_windows(old: str, new: str, spans: list[Span], doc_id: DocId) -> list
     k = 0
     while k < len(spans):
         a1, a2, b1, b2 = spans[k]
-        o1 = _subsection_start(old, a1, doc_id)
+        o1 = _reset_point(old, a1, doc_id)
         n1 = b1 - (a1 - o1)
         o2 = _block_end(old, a2, old_end)
         while k + 1 < len(spans) and o2 >= spans[k + 1][0]:  # reaches the next span: take it
@@ -470,17 +471,39 @@ def change_windows(old: str, new: str, spans: list[Span], doc_id: DocId) -> list
     return windows
 
 
-def _subsection_start(text: str, at: int, doc_id: DocId) -> int:
-    """Where the last numbered sub-section heading wholly before ``at`` starts (0: none)."""
-    end = at
-    while True:
-        k = text.rfind("\n##", 0, end)
-        if k < 0:
-            return 0
-        eol = text.find("\n", k + 1)
-        if -1 < eol < at and _starts_subsection(text[k + 1 : eol], doc_id):
-            return k + 1
-        end = k
+def _reset_point(text: str, at: int, doc_id: DocId) -> int:
+    """Where the last block wholly before ``at`` that a fresh parser classifies as the full
+    parse does starts: a numbered paragraph or a numbered sub-section heading (0: none).
+
+    A paragraph's clause is its own number, and it ends the sub-paragraph chain above it, so
+    the blocks after it classify the same with no state; only the checks of numbering, which
+    designated text has passed, need what came before.
+    """
+    paragraph_re = _Parser(doc_id, doc_id.path).paragraph_re
+    marker = _MARKER_LINE[doc_id.kind is Kind.SECTION]
+    eol = text.rfind("\n", 0, at)  # lines wholly before ``at`` end at or before this
+    while eol > 0:
+        start = text.rfind("\n", 0, eol) + 1
+        line = text[start:eol].rstrip("\r")
+        if start and (line[:1].isdigit() or line.startswith(("#", doc_id.key))):
+            numbered = (
+                _starts_subsection(line, doc_id)
+                if line.startswith("##")
+                else bool(paragraph_re.match(line))
+            )
+            if numbered and _block_starts(text, start, marker):
+                return start
+        eol = start - 1
+    return 0
+
+
+def _block_starts(text: str, start: int, marker: re.Pattern) -> bool:
+    """Whether split_blocks cuts the text at ``start``, the start of a line after the first."""
+    if marker.match(text, start - 1):
+        return True
+    before = text.rfind("\n", 0, start - 1)
+    # a blank line before it, itself after a line of content
+    return before > 0 and not text[before + 1 : start - 1].strip(" \t\r\f\v")
 
 
 def _block_end(text: str, at: int, content_end: int) -> int:
