@@ -134,6 +134,12 @@ TrackedChanges = _error(
     ExitStatus.USAGE,
     "A Word file has tracked changes and no view was chosen.",
 )
+RedlineMismatch = _error(
+    "RedlineMismatch",
+    "redline-mismatch",
+    ExitStatus.CONFLICT,
+    "A Word redline's original text is not the change set's base.",
+)
 BadTimeout = _error("BadTimeout", "bad-timeout", ExitStatus.USAGE, "Not a number of seconds.")
 ConverterMissing = _error(
     "ConverterMissing",

@@ -99,6 +99,9 @@ class ChangeSet:
     history: list[dict] = field(default_factory=list)
     documents: dict[DocId, DocChange] = field(default_factory=dict)
     implemented_in: str | None = None
+    # where recorded text came from when it was not typed here: one entry per Word redline
+    # (document, file, sha256, and the Word revisions' authors and dates)
+    provenance: list[dict] = field(default_factory=list)
 
     @property
     def folder(self) -> str:
@@ -160,6 +163,8 @@ class ChangeSet:
             "documents": {str(d): c.as_json() for d, c in sorted(self.documents.items())},
             "history": self.history,
         }
+        if self.provenance:
+            data["provenance"] = self.provenance
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
     def as_json(self) -> dict:
@@ -181,6 +186,7 @@ class ChangeSet:
                 state=data["state"],
                 history=list(data.get("history", [])),
                 implemented_in=data.get("implemented_in"),
+                provenance=list(data.get("provenance", [])),
             )
             for name, spec in data.get("documents", {}).items():
                 doc_id = DocId.parse(name)

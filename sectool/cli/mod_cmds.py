@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from sectool.cli import cli
-from sectool.cli.common import echo_json, tree_from, use_colour
+from sectool.cli.common import echo_json, tree_from, use_colour, working_dir
 from sectool.errors import BadPatch
 
 
@@ -64,17 +66,46 @@ def mod_new(ctx, change_id, title, kind, path_, base, date) -> None:
     help="Record a unified diff (git diff format) instead of the "
     "working tree's edits; '-' reads stdin.",
 )
+@click.option(
+    "--from-docx",
+    "docx",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Record a drafter's Word redline (tracked changes) of the document named by --as.",
+)
+@click.option("--as", "as_doc", default=None, metavar="DOC", help="The document a redline edits.")
 @click.pass_context
-def mod_record(ctx, change_id, patch) -> None:
+def mod_record(ctx, change_id, patch, docx, as_doc) -> None:
     """Capture edited documents into a change set, then restore the designated text.
+
+    With --from-docx, the redline's original text must be the document at the change set's
+    base version; its changed text becomes the change set's.
 
     \b
     Example:
       $EDITOR sections/M.md && sectool mod record SECMP0039
+      sectool mod record SECMP0039 --from-docx redline.docx --as "Section M"
     """
     from sectool.changes.record import record_patch, record_worktree
 
     tree = tree_from(ctx)
+    if docx or as_doc:
+        if not (docx and as_doc) or patch:
+            raise click.UsageError("--from-docx FILE needs --as DOC, and excludes --from-patch")
+        from sectool.importing import record_docx
+        from sectool.model import DocId
+
+        result = record_docx(tree, change_id, working_dir(ctx) / docx, DocId.parse(as_doc))
+        click.echo(
+            f"Recorded {change_id} against SEC {result.change.base or '(empty)'}: "
+            f"{result.documents[0]}, from the Word redline {Path(docx).name}"
+        )
+        for entry in result.change.provenance[-1]["revisions"]:
+            kinds = ", ".join(f"{n} {k}" for k, n in entry["counts"].items())
+            click.echo(
+                f"  {entry['author'] or '(no author)'}, {entry['date'] or '(no date)'}: {kinds}"
+            )
+        return
     if patch:
         text = _read_patch(patch)
         result = record_patch(tree, change_id, text, "stdin" if patch == "-" else patch)

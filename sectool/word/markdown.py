@@ -13,7 +13,7 @@ Mapping (see the README's "Importing Word documents"):
 - tables become Markdown tables (merged cells as empty cells), footnotes ``[^N]: text``;
 - empty paragraphs separate nothing and are left out; table of contents entries (styles
   "toc 1".."toc 9", "TOC Heading") are dropped with a warning; sectool's own "End of ..."
-  marker in its exports is dropped.
+  marker in its exports, and the cover page of its redlines, are dropped.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from sectool.word.views import Paragraph, Table, View
 
 _TYPED_NUMBER = re.compile(r"\(?(?:[A-Z]?\d+[A-Z]?(?:\.\d+[A-Z]?)*|[a-z]{1,2}|[ivx]+)[.)]?\t")
 _END_STYLE = "SEC End"
+_COVER_STYLE = "SEC Cover"
 
 
 @dataclass
@@ -73,10 +74,19 @@ def _table(table: Table) -> str:
     return "\n".join(lines)
 
 
-def _title(view: View, doc_id: DocId) -> tuple[str, int | None, bool]:
+def _cover_end(view: View) -> int:
+    """Items before this index are the cover page of a sectool redline (heading, table, note
+    in the "SEC Cover" style), not the document's text."""
+    for n, item in enumerate(view.items[:8]):
+        if isinstance(item, Paragraph) and item.style_name == _COVER_STYLE:
+            return n + 1
+    return 0
+
+
+def _title(view: View, doc_id: DocId, start: int) -> tuple[str, int | None, bool]:
     """The title's text, its item index, and whether it was a heading (Heading 1)."""
     prefix = f"{doc_id}:".lower()
-    for n, item in enumerate(view.items):
+    for n, item in enumerate(view.items[start:], start=start):
         if not isinstance(item, Paragraph) or not item.text.strip():
             continue
         text = item.text.strip()
@@ -95,7 +105,8 @@ def to_markdown(
     The title is ``title``, else the Title-style paragraph's text, else ``fallback``; with
     none of them it is empty, and the caller must refuse (there is no title to write).
     """
-    found, title_at, heading_title = _title(view, doc_id)
+    skip = _cover_end(view)
+    found, title_at, heading_title = _title(view, doc_id, skip)
     # A title in Heading 1 (as sectool's exports have it) puts Heading N at N "#"s; otherwise
     # Heading 1 is the top heading under the title, "##".
     shift = 1 if heading_title else 2
@@ -107,7 +118,7 @@ def to_markdown(
     counts: Counter = Counter(paragraphs=0, **{"numbered paragraphs": 0}, tables=0, footnotes=0)
     notes: Counter = Counter(view.notes)
     for n, item in enumerate(view.items):
-        if n == title_at:
+        if n == title_at or n < skip:
             continue
         if isinstance(item, Table):
             text = _table(item)
