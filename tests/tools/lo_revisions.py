@@ -81,6 +81,17 @@ def outline(doc) -> list:
     return out
 
 
+def labels(doc) -> list:
+    """[list label as LibreOffice prints it, text] of every body paragraph."""
+    out = []
+    enum = doc.getText().createEnumeration()
+    while enum.hasMoreElements():
+        element = enum.nextElement()
+        if element.supportsService("com.sun.star.text.Paragraph"):
+            out.append([element.ListLabelString, element.getString()])
+    return out
+
+
 def main() -> None:
     mode, files = sys.argv[1], sys.argv[2:]
     profile = tempfile.mkdtemp(prefix="lo-profile-")
@@ -95,8 +106,8 @@ def main() -> None:
         for path in files:
             url = uno.systemPathToFileUrl(os.path.abspath(path))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
-            if mode == "outline":
-                result[path] = outline(doc)
+            if mode in ("outline", "labels"):
+                result[path] = (outline if mode == "outline" else labels)(doc)
                 doc.close(True)
                 continue
             command = (
