@@ -109,6 +109,7 @@ def write_file(path: Path, data: bytes) -> None:
 def _write(path: Path, data: bytes) -> None:
     if path.is_dir():
         raise OutputError(f"{path} is a directory", "give a file name with -o")
+    _refuse_tree_files(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     tmp.write_bytes(data)
@@ -135,6 +136,23 @@ def _write_word(redline: Redline, fmt: str, output: Path | None, one_file: bool)
     for path, stem in zip(paths, stems, strict=True):
         _write(path, pdfs[stem])
     return paths
+
+
+def _refuse_tree_files(path: Path) -> None:
+    """Output never lands on the SEC tree's own files: legal text, change sets, the register,
+    the changelog or git's folder (OutputError)."""
+    from sectool.tree import FOLDERS, is_tree
+
+    target = path.resolve()
+    for folder in target.parents:
+        if is_tree(folder):
+            top = target.relative_to(folder).parts[0]
+            if top in (*FOLDERS, ".git", ".sectool", "register.json", "CHANGELOG.md"):
+                raise OutputError(
+                    f"{path} is part of the SEC tree at {folder}",
+                    "write output elsewhere, e.g. -o out/ or -o ../redlines/",
+                )
+            return
 
 
 def _redline_paths(

@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 
 from sectool.errors import MalformedRegister, UnknownVersion
-from sectool.model import DocId, Kind, Version, looks_like_date, parse_date
+from sectool.model import DocId, Kind, Version, looks_like_date, looks_like_version, parse_date
 
 REGISTER = "register.json"
 TAG_PREFIX = "sec/"
@@ -141,6 +141,12 @@ class Register:
                 )
                 for v in data["versions"]
             ]
+            labels = [v.version for v in versions] + [d.version for d in documents]
+            bad = [label for label in labels if not looks_like_version(str(label))]
+            if bad:
+                raise ValueError(f"'{bad[0]}' is not a version label")
+            for v in versions:
+                dt.date.fromisoformat(v.effective)
         except (ValueError, KeyError, TypeError) as exc:
             raise MalformedRegister(
                 f"{path} is not a valid register: {exc}",

@@ -83,6 +83,9 @@ def create_tree_with(
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sectool-init-", dir=dest.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a tree is a normal folder
     try:
         register = _populate(staging, files, record, note)
         if dest.exists():

@@ -13,6 +13,7 @@ from sectool.errors import (
     MalformedDocument,
     NotATree,
     UnknownReference,
+    UnknownVersion,
 )
 from sectool.model import ClauseRef, DocId, Kind
 from sectool.register import REGISTER, DocEntry, Register, VersionRecord
@@ -55,6 +56,11 @@ class Tree:
         for folder in (here, *here.parents):
             if is_tree(folder):
                 return cls(folder)
+            if (folder / ".git").exists() and any((folder / f).is_dir() for f in FOLDERS):
+                raise NotATree(
+                    f"{folder} has SEC folders but no {REGISTER}",
+                    f"restore it from git: git -C {folder} checkout -- {REGISTER}",
+                )
         raise NotATree(
             f"{here} is not inside a SEC tree",
             "create one with `sectool init DIR --sample`, or point at one with -C PATH",
@@ -92,8 +98,14 @@ class Tree:
         return self.version_snapshot(record)
 
     def version_snapshot(self, record: VersionRecord) -> Snapshot:
+        """A designated version, read at its tag; UnknownVersion when the tag is gone."""
         rev = f"refs/tags/{record.tag}"
         data = self.store.read(rev, REGISTER)
+        if data is None and self.store.rev(rev) is None:
+            raise UnknownVersion(
+                f"SEC {record.version} is in the register but its tag {record.tag} is missing",
+                "restore the tag from a clone or backup; `sectool verify` lists what else is wrong",
+            )
         register = Register.loads(decode(data, REGISTER)) if data else self.register
         return Snapshot(self, record.version, record, register, rev)
 

@@ -313,3 +313,67 @@ def test_sectool_signs_as_itself_only_without_an_identity(sample_tree: Path, tmp
         "sectool <sectool@localhost>|sectool <sectool@localhost>",
         "sectool <sectool@localhost>",
     )
+
+
+# -- errors that misled ------------------------------------------------------------------------
+
+
+def test_a_deleted_tag_is_named_not_shown_as_every_document_deleted(at_58: Path):
+    git(at_58, "tag", "-d", "sec/5.8")
+    result = run_cli("diff", "5.7", "5.8", cwd=at_58)
+    assert result.exit_code == 3 and "error[unknown-version]" in result.stderr
+    assert "its tag sec/5.8 is missing" in result.stderr
+
+
+def test_a_deleted_register_is_named(sample_tree: Path):
+    (sample_tree / "register.json").unlink()
+    result = run_cli("ls", cwd=sample_tree)
+    assert result.exit_code == 6 and "has SEC folders but no register.json" in result.stderr
+    assert "checkout -- register.json" in result.stderr
+
+
+@pytest.mark.parametrize("target", ["sections/M.md", "register.json", "CHANGELOG.md"])
+def test_output_never_overwrites_the_trees_own_files(sample_tree: Path, target: str):
+    before = repo_state(sample_tree)
+    result = run_cli("export", "5.7", "Section M", "--format", "md", "-o",
+                     str(sample_tree / target), cwd=sample_tree)  # fmt: skip
+    assert result.exit_code == 4 and "error[bad-output]" in result.stderr
+    assert repo_state(sample_tree) == before
+
+
+def test_init_makes_an_ordinary_folder(tmp_path: Path):
+    import os
+
+    umask = os.umask(0o022)
+    try:
+        assert run_cli("init", str(tmp_path / "sec")).exit_code == 0
+    finally:
+        os.umask(umask)
+    assert (tmp_path / "sec").stat().st_mode & 0o777 == 0o755
+
+
+def test_word_output_survives_a_control_character_in_a_title():
+    from sectool.render.docx import DocxBuilder
+
+    builder = DocxBuilder("2017-07-12", "Appendix ZZ: Test\x01Appendix\x0b")
+    builder.paragraph("SEC Clause", [("equal", "1.1 Text.", "", "")])
+    assert builder.to_bytes()[:2] == b"PK"
+
+
+def test_a_lifecycle_step_cannot_be_dated_in_the_future(sample_tree: Path):
+    before = repo_state(sample_tree)
+    result = run_cli("mod", "advance", "SECMP0041", "initial-report", "--date", "2999-01-01",
+                     cwd=sample_tree)  # fmt: skip
+    assert result.exit_code == 2 and "error[bad-date]" in result.stderr
+    assert "in the future" in result.stderr
+    assert repo_state(sample_tree) == before
+
+
+@pytest.mark.parametrize(("field", "value"), [("version", "five"), ("effective", "soon")])
+def test_a_malformed_register_is_reported_as_such(sample_tree: Path, field: str, value: str):
+    path = sample_tree / "register.json"
+    data = json.loads(path.read_text())
+    data["versions"][0][field] = value
+    path.write_text(json.dumps(data))
+    result = run_cli("versions", cwd=sample_tree)
+    assert result.exit_code == 4 and "error[malformed-register]" in result.stderr

@@ -26,6 +26,7 @@ from sectool.changes.merge import has_conflict_markers
 from sectool.changes.patch import apply_patch, make_diff, parse_patch
 from sectool.document import parse_document
 from sectool.errors import (
+    BadDate,
     BadTransition,
     ControlCharacter,
     DuplicateChange,
@@ -90,7 +91,7 @@ def new_change(
         base = latest.version if latest else None
     else:
         base = tree.register.at(base).version
-    when = parse_date(date).isoformat() if date else today()
+    when = _step_date(date)
     state = "approved" if kind == "direction" else "raised"
     change = ChangeSet(
         change_id,
@@ -111,12 +112,26 @@ def new_change(
     return change
 
 
+def _step_date(date: str | None) -> str:
+    """A lifecycle step's date: today by default, never in the future (BadDate), since a
+    step dated ahead would block every real step after it."""
+    if not date:
+        return today()
+    day = parse_date(date).isoformat()
+    if day > today():
+        raise BadDate(
+            f"{day} is in the future; a lifecycle step records what has happened",
+            "give the date the step was taken (today by default)",
+        )
+    return day
+
+
 def advance_change(
     tree: Tree, change_id: str, state: str, date: str | None = None, note: str = ""
 ) -> ChangeSet:
     change = load_change(tree, change_id)
     before = change.state
-    change.advance(state, parse_date(date).isoformat() if date else today(), note)
+    change.advance(state, _step_date(date), note)
     with tree.store.lock():
         commit_change(tree, change, {}, f"{change_id}: {before} -> {state}")
     return change

@@ -65,7 +65,7 @@ def _esc(text: str) -> str:
 
 
 def _attr(text: str) -> str:
-    return _esc(text).replace('"', "&quot;")
+    return _esc(clean(text)).replace('"', "&quot;")
 
 
 def _run_xml(text: str, deleted: bool) -> str:
@@ -140,7 +140,8 @@ class DocxBuilder:
         props.created = props.modified = pinned
         props.last_printed = pinned
         props.author = props.last_modified_by = "sectool"
-        props.title, props.revision, props.comments = title, 1, ""
+        # a title from before control characters were refused must not break the package
+        props.title, props.revision, props.comments = clean(title), 1, ""
         self.body = self.document.element.body
         self._sect = self.body.find(w("sectPr"))
         self._body: list[str] = []  # the body's XML, spliced in before sectPr when written
