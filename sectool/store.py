@@ -1,6 +1,7 @@
 """The SEC tree's git repository: reads at any revision, and all-or-nothing writes.
 
-This is the only module that talks to git. Writes go through :meth:`Store.transaction`:
+This is the only module that talks to git (a test enforces it): other modules call its named
+operations, never git itself. Writes go through :meth:`Store.transaction`:
 
 1. under a lock file, the new blobs, tree, commit and (optionally) annotated tag are written as
    unreferenced objects, which change nothing anyone can see;
@@ -249,6 +250,10 @@ class Store:
             self.git("rm", "-q", "--cached", "--ignore-unmatch", "--", *paths)
         else:
             self.git("reset", "-q", "HEAD", "--", *paths, check=False)
+
+    def refresh_index(self) -> None:
+        """Let git see that rewritten files match its index again (their timestamps changed)."""
+        self.git("update-index", "-q", "--refresh", check=False)
 
     # -- writing -------------------------------------------------------------------------------
     @contextlib.contextmanager
@@ -564,6 +569,33 @@ class Store:
     def tag(self, name: str, commit: str, message: str) -> None:
         obj = self._write_tag(commit, name, message)
         self.git("update-ref", f"refs/tags/{name}", obj, "")
+
+
+def merge_file(
+    base: str, ours: str, theirs: str, labels: tuple[str, str, str] = ("ours", "base", "theirs")
+) -> tuple[str, int]:
+    """Three-way merge of three texts with ``git merge-file``; no repository is needed.
+
+    Returns the merged text (with conflict markers labelled ``labels`` where the sides overlap)
+    and the number of conflicts (0 when clean). Raises GitFailure when git itself fails.
+    """
+    with tempfile.TemporaryDirectory(prefix="sectool-merge-") as tmp:
+        files = []
+        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
+            path = Path(tmp) / name
+            path.write_bytes(text.encode("utf-8"))
+            files.append(str(path))
+        proc = subprocess.run(
+            ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2], *files],
+            capture_output=True,
+        )
+    # merge-file exits with the number of conflicts (at most 127); above that, or killed: failed
+    if proc.returncode < 0 or proc.returncode > 127:
+        raise GitFailure(
+            f"git merge-file failed: {proc.stderr.decode(errors='replace')}",
+            "check that git is installed and working",
+        )
+    return proc.stdout.decode("utf-8"), proc.returncode
 
 
 def _shutdown(proc: subprocess.Popen) -> None:

@@ -1,13 +1,10 @@
-"""Three-way merge of document text with git's own ``git merge-file``."""
+"""Three-way merge of document text with git's own ``git merge-file`` (run by the store)."""
 
 from __future__ import annotations
 
-import subprocess
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
-from sectool.errors import GitFailure
+from sectool.store import merge_file
 
 
 @dataclass
@@ -39,22 +36,8 @@ def merge_text(
     if base is None or ours is None or theirs is None:
         # One side adds or removes the whole document while the other changes it.
         return MergeResult(ours or theirs or "", 1)
-    with tempfile.TemporaryDirectory(prefix="sectool-merge-") as tmp:
-        files = []
-        for name, text in (("ours", ours), ("base", base), ("theirs", theirs)):
-            path = Path(tmp) / name
-            path.write_bytes(text.encode("utf-8"))
-            files.append(str(path))
-        proc = subprocess.run(
-            ["git", "merge-file", "-p", "-L", labels[0], "-L", labels[1], "-L", labels[2], *files],
-            capture_output=True,
-        )
-    if proc.returncode < 0 or proc.returncode > 127:
-        raise GitFailure(
-            f"git merge-file failed: {proc.stderr.decode(errors='replace')}",
-            "check that git is installed and working",
-        )
-    return MergeResult(proc.stdout.decode("utf-8"), proc.returncode)
+    text, conflicts = merge_file(base, ours, theirs, labels)
+    return MergeResult(text, conflicts)
 
 
 def has_conflict_markers(text: str) -> bool:

@@ -255,8 +255,7 @@ def restore_documents(tree: Tree, doc_ids, latest_snapshot: Snapshot | None = No
     restore_to = latest_snapshot or (tree.snapshot(latest.version) if latest else None)
     for doc_id in doc_ids:
         write_file(tree.root, doc_id.path, snapshot_text(restore_to, doc_id))
-    # the restored files have new timestamps: let git see they match its index again
-    tree.store.git("update-index", "-q", "--refresh", check=False)
+    tree.store.refresh_index()
     # an edit staged with `git add` is recorded now: take it out of the index too, or it
     # blocks designation and `git checkout -- <path>` would bring it back
     tree.store.unstage([d.path for d in doc_ids])

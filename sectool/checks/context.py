@@ -134,9 +134,7 @@ class CheckContext:
                 f"git knows no revision '{rev}'",
                 "give a branch, tag or commit, e.g. --changed-since origin/main",
             )
-        changed = set(store.git("diff", "--name-only", rev, "--").split())
-        untracked = store.git("ls-files", "--others", "--exclude-standard").split()
-        return changed | set(untracked)
+        return set(store.changed_in_worktree(rev))
 
     def _referencing(self, touched: set) -> set[str]:
         from sectool.references import extract_references

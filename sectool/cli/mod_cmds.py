@@ -148,7 +148,8 @@ def mod_show(ctx, change_id, fmt) -> None:
     if fmt == "json":
         echo_json(view.as_json())
         return
-    from sectool.render.text import plain, print_rich
+    from sectool.cli.draw import print_rich
+    from sectool.render.text import plain
 
     lines = view.lines()
     if use_colour():

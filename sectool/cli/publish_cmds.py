@@ -91,8 +91,8 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
         if progress:
             progress.stop()
     if fmt == "text" and output is None and use_colour():
+        from sectool.cli.draw import print_rich
         from sectool.publish import redline_lines
-        from sectool.render.text import print_rich
 
         print_rich(redline_lines(redline))
         return

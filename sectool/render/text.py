@@ -1,4 +1,7 @@
-"""Terminal redlines: colour and strike-through with rich, or plain [-deleted-]{+inserted+}."""
+"""Terminal redlines as lines of styled runs, and their plain form [-deleted-]{+inserted+}.
+
+Drawing the runs in colour is the CLI's job (``sectool.cli.draw``): rich is used only there.
+"""
 
 from __future__ import annotations
 
@@ -17,7 +20,6 @@ from sectool.diff import (
 )
 from sectool.render.common import layout_change
 
-STYLE = {INSERT: "green underline", DELETE: "red strike", "heading": "bold", "meta": "dim"}
 PLAIN = {INSERT: ("{+", "+}"), DELETE: ("[-", "-]")}
 
 
@@ -66,16 +68,3 @@ def plain(lines: Iterable[list[Run]]) -> str:
             parts.append(f"{start}{run.text}{end}")
         out.append("".join(parts))
     return "\n".join(out) + "\n"
-
-
-def print_rich(lines: Iterable[list[Run]], file=None) -> None:
-    """Draw with rich (imported only here, when colour is wanted)."""
-    from rich.console import Console
-    from rich.text import Text
-
-    console = Console(file=file, highlight=False, soft_wrap=True)
-    for line in lines:
-        text = Text()
-        for run in line:
-            text.append(run.text, style=STYLE.get(run.kind, ""))
-        console.print(text)
