@@ -98,15 +98,14 @@ def verify(tree: Tree) -> list[Finding]:
     tags = tree.store.tags("sec/")
     known = {r.tag for r in register.versions}
     for name in sorted(set(tags) - known):
-        findings.append(
-            Finding(
-                "history.unknown-tag",
-                "error",
-                f"tag {name} names a version the register does not record",
-                "a designation tag was made by hand; remove it",
-                path=REGISTER,
-            )
-        )
+        if record_from_tag(tags[name].message) is not None:
+            # a genuine designation this branch has lost (reset, or a branch without it)
+            message = f"tag {name} is a designation this branch's register lacks"
+            hint = f"bring it back (`git merge {name}`) or switch to the branch that holds it"
+        else:
+            message = f"tag {name} names a version the register does not record"
+            hint = "a designation tag was made by hand; remove it"
+        findings.append(Finding("history.unknown-tag", "error", message, hint, path=REGISTER))
     previous = None
     for record in register.ordered():
         findings += _verify_version(tree, record, tags)

@@ -377,3 +377,11 @@ def test_a_malformed_register_is_reported_as_such(sample_tree: Path, field: str,
     path.write_text(json.dumps(data))
     result = run_cli("versions", cwd=sample_tree)
     assert result.exit_code == 4 and "error[malformed-register]" in result.stderr
+
+
+def test_verify_calls_a_lost_designation_lost_not_hand_made(at_58: Path):
+    git(at_58, "reset", "-q", "--hard", "sec/5.7")
+    result = run_cli("verify", cwd=at_58)
+    assert result.exit_code == 1
+    assert "tag sec/5.8 is a designation this branch's register lacks" in result.stdout
+    assert "made by hand" not in result.stdout
