@@ -48,7 +48,14 @@ TARGETS = {
     "record-half": 2.0,
     "record-scaling": 2.5,
     "history-5": 1.5,
+    "word-import": 3.0,
 }
+# The Word-import floor: python-docx merely opening a .docx and reading its paragraphs' text.
+PYDOCX_FLOOR = (
+    "import sys, docx\n"
+    "document = docx.Document(sys.argv[1])\n"
+    "print(sum(len(p.text) for p in document.paragraphs))\n"
+)
 MEMORY_TARGET = 10.0  # peak memory at most this many times the corpus on disk
 
 
@@ -204,6 +211,7 @@ def run_cases(
             "git diff --word-diff",
         )
     results["docx"] = docx_case(released, work, repeat, skip_peer)
+    results["word-import"] = word_import_case(released, work, repeat)
     results["check"] = pair(
         measure(lambda: timed(SECTOOL + ["check"], released, (0, 1)), repeat),
         measure(lambda: timed([sys.executable, "-c", READ_FLOOR], released), repeat),
@@ -344,6 +352,37 @@ def largest_changed(released: Path) -> str:
     from sectool.model import DocId
 
     return max(changed, key=lambda d: (released / DocId.parse(d).path).stat().st_size)
+
+
+def word_import_case(released: Path, work: Path, repeat: int) -> dict:
+    """`sectool import` of the largest changed document's clean .docx export (about 560
+    pages at the default size), against python-docx opening it and reading its paragraphs.
+    The import must give the document back byte for byte."""
+    doc = largest_changed(released)
+    source = work / "import-source.docx"
+    subprocess.run(
+        SECTOOL + ["export", "1.1", doc, "--format", "docx", "-o", str(source)],
+        cwd=released,
+        check=True,
+        capture_output=True,
+    )
+    from sectool.model import DocId
+
+    path = DocId.parse(doc).path
+    copy = fresh_copy(released, work, "imported")
+
+    def ours() -> tuple[float, int]:
+        return timed(SECTOOL + ["import", str(source), "--as", doc], copy)
+
+    result = pair(
+        measure(ours, repeat),
+        measure(lambda: timed([sys.executable, "-c", PYDOCX_FLOOR, str(source)], copy), repeat),
+        "python-docx: open and read every paragraph",
+    )
+    if (copy / path).read_bytes() != (released / path).read_bytes():
+        raise SystemExit(f"the import of {doc} did not give its text back")
+    result["document"] = doc
+    return result
 
 
 def docx_case(released: Path, work: Path, repeat: int, skip_peer: bool) -> dict:
