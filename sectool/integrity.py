@@ -14,7 +14,7 @@ The rules are shared by ``designate`` (which refuses on the first one broken) an
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
+import re
 
 from sectool.model import DocId, Finding
 from sectool.records import record_from_tag
@@ -23,8 +23,11 @@ from sectool.tree import FOLDERS, Tree, decode
 
 LEGAL_FOLDERS = FOLDERS[:3]
 DESIGNATORS = ".sectool/designators"  # who may designate (see sectool.signing)
-# Tab and line breaks are text; a form feed is a page break, kept as a line break.
-_ALLOWED_CONTROLS = frozenset("\t\n\r\f")
+# The control characters (Unicode category Cc: U+0000-U+001F and U+007F-U+009F), searched
+# for by one regular expression: a whole code base is read at every designation. Tab and
+# line breaks are text; a form feed is a page break, kept as a line break.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROLS_BUT_BREAKS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def control_character(text: str, allow_breaks: bool = True) -> tuple[int, str] | None:
@@ -32,11 +35,10 @@ def control_character(text: str, allow_breaks: bool = True) -> tuple[int, str] |
 
     ``allow_breaks`` allows tab, CR, LF and form feed (legal text); titles allow none.
     """
-    allowed = _ALLOWED_CONTROLS if allow_breaks else frozenset()
-    for index, char in enumerate(text):
-        if char not in allowed and unicodedata.category(char) == "Cc":
-            return text.count("\n", 0, index) + 1, f"U+{ord(char):04X}"
-    return None
+    m = (_CONTROLS_BUT_BREAKS if allow_breaks else _CONTROLS).search(text)
+    if m is None:
+        return None
+    return text.count("\n", 0, m.start()) + 1, f"U+{ord(m.group()):04X}"
 
 
 def lifecycle_problem(change) -> str | None:

@@ -142,6 +142,23 @@ def test_control_characters_in_legal_text_are_refused(at_58: Path, char):
     assert "integrity.control-character" in check_rules(at_58)
 
 
+@pytest.mark.parametrize("allow_breaks", [True, False])
+def test_control_characters_are_exactly_unicode_category_cc(allow_breaks: bool):
+    import unicodedata
+
+    from sectool.integrity import control_character
+
+    breaks = "\t\n\r\f" if allow_breaks else ""
+    for code in [*range(0x250), 0x2028, 0x2029, 0xFEFF, 0xFFFD, 0x1F600]:
+        char = chr(code)
+        # a title allows no line break, so it is one line
+        first = "line one\n" if allow_breaks else ""
+        found = control_character(f"{first}say {char} here", allow_breaks)
+        wanted = unicodedata.category(char) == "Cc" and char not in breaks
+        line = 2 if allow_breaks else 1
+        assert found == ((line, f"U+{code:04X}") if wanted else None), hex(code)
+
+
 def test_control_characters_in_titles_are_refused(at_58: Path):
     for title in ["Fix pasted from Word\x0bsecond line", "two\nlines"]:
         result = run_cli("mod", "new", "CTL", "--title", title, cwd=at_58)
