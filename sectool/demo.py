@@ -23,7 +23,8 @@ def default_folder(base: Path) -> Path:
 def _clause(tree: Tree, ref: str, at: str | None = None) -> str:
     snapshot = tree.snapshot(at)
     entry, clause = snapshot.resolve(ClauseRef.parse(ref))
-    return snapshot.document(entry.doc_id).clause_text(clause).strip()
+    document = snapshot.document(entry.doc_id)
+    return (document.clause_text(clause) if clause else str(document)).strip()
 
 
 def publish(tree: Tree, out: Path) -> list[Path]:
@@ -48,9 +49,11 @@ def run_demo(folder: Path | None, say: Callable[[str], None]) -> Path:
     root, register = create_tree(folder or default_folder(Path.cwd()), sample=True)
     tree = Tree(root)
     say(f"1. Created a SEC tree in {root}")
+    latest = register.latest
+    assert latest is not None  # the bundled sample is designated
     say(
-        f"   SEC {register.latest.version} (effective {register.latest.effective}), "
-        f"{len(register.documents)} documents, tagged {register.latest.tag}"
+        f"   SEC {latest.version} (effective {latest.effective}), "
+        f"{len(register.documents)} documents, tagged {latest.tag}"
     )
     say(f"   Appendix B 4.3 at 5.7: {_clause(tree, 'Appendix B 4.3')[:140]}...")
 

@@ -11,6 +11,7 @@ exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sectool.changes.changeset import ChangeSet, today
@@ -283,7 +284,7 @@ def designated_findings(
     new = {**old, **after}
     scope = {d.path for d in after}
 
-    def errors(texts: dict[DocId, str | None]) -> set[Finding]:
+    def errors(texts: Mapping[DocId, str | None]) -> set[Finding]:
         context = CheckContext.from_texts(tree, {d: t for d, t in texts.items() if t is not None})
         found = references.check(context, scope)
         for doc_id in after:

@@ -13,6 +13,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import Any
 
 from sectool.document import Block, Document
 
@@ -62,6 +63,28 @@ class BlockDiff:
         return block.label if block else ""
 
     @property
+    def block(self) -> Block:
+        """The block as it reads after the change (the old one when it was deleted)."""
+        block = self.new or self.old
+        if block is None:
+            raise ValueError("a block comparison without either block")
+        return block
+
+    @property
+    def old_block(self) -> Block:
+        """The old side: present unless the block was inserted (or moved here)."""
+        if self.old is None:
+            raise ValueError(f"a {self.op} block has no old side")
+        return self.old
+
+    @property
+    def new_block(self) -> Block:
+        """The new side: present unless the block was deleted (or moved away)."""
+        if self.new is None:
+            raise ValueError(f"a {self.op} block has no new side")
+        return self.new
+
+    @property
     def old_text(self) -> str | None:
         return self.old.text if self.old else None
 
@@ -87,7 +110,7 @@ class DocumentDiff:
         return any(b.op != SAME for b in self.blocks)
 
 
-def _dmp():
+def _dmp() -> Any:
     import diff_match_patch
 
     engine = diff_match_patch.diff_match_patch()
@@ -95,10 +118,10 @@ def _dmp():
     return engine
 
 
-_ENGINE = None
+_ENGINE: Any = None
 
 
-def _engine():
+def _engine() -> Any:
     global _ENGINE
     if _ENGINE is None:
         _ENGINE = _dmp()
@@ -124,7 +147,7 @@ def _encode(seqs: list[list[str]]) -> tuple[list[str], list[str]]:
     return encoded, items
 
 
-def _fast():
+def _fast() -> Any:
     """The C++ port of diff-match-patch, when installed (SECTOOL_PURE_DMP=1 turns it off)."""
     if os.environ.get("SECTOOL_PURE_DMP"):
         return None
@@ -218,7 +241,7 @@ def word_diff(old: str, new: str) -> list[Segment]:
     old_tokens, new_tokens = _UNIT.findall(old), _UNIT.findall(new)
     if "".join(old_tokens) != old or "".join(new_tokens) != new:  # pragma: no cover - safety
         return [Segment(DELETE, old), Segment(INSERT, new)]
-    runs: list[list] = []  # [op, text]
+    runs: list[list[str]] = []  # [op, text]
     i = j = 0
     for op, count in diff_sequences(old_tokens, new_tokens):
         if op == EQUAL:
@@ -250,7 +273,7 @@ def _foldable(text: str, left: list[str], right: list[str]) -> bool:
     )
 
 
-def _fold_short_equalities(runs: list[list]) -> list[Segment]:
+def _fold_short_equalities(runs: list[list[str]]) -> list[Segment]:
     """Group runs into [equal, (deleted, inserted), equal, ...] and fold each short equality
     that stands between two edits into them (see :func:`word_diff`)."""
     parts: list[list[str]] = []  # [equal text] or [deleted, inserted]
@@ -378,7 +401,7 @@ _ALIGN_MAX_PAIRS = 2500  # larger regions are paired by clause alone
 _SIMILAR = 0.5  # share of words two blocks must have in common to be one block edited
 
 
-def _pair_score(a: Block, b: Block, words: dict[int, Counter]) -> float:
+def _pair_score(a: Block, b: Block, words: dict[int, Counter[str]]) -> float:
     """How much pairing ``a`` with ``b`` is worth: their share of common words when they are
     similar (more with the same clause id), a little for the same clause (rewritten) or for
     unnumbered text, and nothing (never paired) otherwise."""
@@ -433,11 +456,11 @@ def _find_moves(blocks: list[BlockDiff]) -> None:
     """A deleted block whose exact text is inserted elsewhere is a move."""
     inserted: dict[str, list[BlockDiff]] = {}
     for item in blocks:
-        if item.op == INSERTED and len(item.new.text) >= _MOVE_MIN_CHARS:
+        if item.op == INSERTED and item.new and len(item.new.text) >= _MOVE_MIN_CHARS:
             inserted.setdefault(item.new.text, []).append(item)
     move = 0
     for item in blocks:
-        if item.op != DELETED or not inserted.get(item.old.text):
+        if item.op != DELETED or item.old is None or not inserted.get(item.old.text):
             continue
         target = inserted[item.old.text].pop(0)
         move += 1

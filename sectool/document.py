@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any, NoReturn
 
 from sectool.errors import MalformedDocument
 from sectool.model import DocId, Kind
@@ -29,6 +30,9 @@ _BARE_PARAGRAPH = r"\d+[A-Z]?(?:\.\d+[A-Z]?)+"
 # Levels decide where a clause's text ends: at the next block of the same or a lower level.
 TITLE_LEVEL, HEADING_LEVEL, TOPIC_LEVEL, PARAGRAPH_LEVEL = 0, 1, 2, 3
 TEXT_LEVEL = 99
+
+# A clause number as comparable parts: "M6.2A" -> ((6, ""), (2, "A")).
+Components = tuple[tuple[int, str], ...]
 
 
 @dataclass(slots=True)
@@ -55,7 +59,7 @@ class Document:
     title: str
     blocks: list[Block]
     index: dict[str, int] = field(default_factory=dict)
-    cache: dict = field(default_factory=dict, repr=False, compare=False)  # derived data
+    cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived data
 
     def __str__(self) -> str:
         return "".join(b.raw for b in self.blocks)
@@ -151,14 +155,16 @@ def split_blocks(text: str, kind: Kind) -> list[tuple[int, str]]:
     if not content_end:
         return []
     # a block starts where a run of blank lines ends, or at a marker line inside a paragraph
-    cuts = {0, len(text)}
-    cuts.update(
+    cut_set = {0, len(text)}
+    cut_set.update(
         m.end()
         for m in _BLANK_RUN.finditer(text, 0, content_end + 1)
         if m.start() > 0 and m.end() < content_end
     )
-    cuts.update(m.end() for m in _MARKER_LINE[kind is Kind.SECTION].finditer(text, 0, content_end))
-    cuts = sorted(cuts)
+    cut_set.update(
+        m.end() for m in _MARKER_LINE[kind is Kind.SECTION].finditer(text, 0, content_end)
+    )
+    cuts = sorted(cut_set)
     blocks: list[tuple[int, str]] = []
     line = 1
     for x, y in zip(cuts, cuts[1:], strict=False):
@@ -175,9 +181,9 @@ class _Parser:
         self.path = path
         self.index: dict[str, int] = {}
         self.lines: dict[str, int] = {}
-        self.heading: tuple[str, tuple] | None = None  # (clause, components)
-        self.paragraphs: dict[tuple, str] = {}  # components -> clause, under the current heading
-        self.last_child: dict[str, tuple] = {}  # parent clause -> last child's components
+        self.heading: tuple[str, Components] | None = None  # (clause, components)
+        self.paragraphs: dict[Components, str] = {}  # clause by components, under the heading
+        self.last_child: dict[str, tuple[int, str]] = {}  # parent clause -> last child's part
         self.anchor: str | None = None  # the paragraph that sub-paragraphs hang from
         self.anchor_level = PARAGRAPH_LEVEL
         self.subs: list[tuple[str, str, str, int]] = []  # (style, token, clause, level)
@@ -189,7 +195,7 @@ class _Parser:
         )
         self.paragraph_re = re.compile(rf"({number})(?:[ \t]|$)")
 
-    def fail(self, message: str, line: int, hint: str, clause: str | None = None):
+    def fail(self, message: str, line: int, hint: str, clause: str | None = None) -> NoReturn:
         raise MalformedDocument(message, hint, path=self.path, line=line, clause=clause)
 
     def register(self, clause: str, position: int, line: int) -> None:
@@ -204,7 +210,7 @@ class _Parser:
         self.lines[clause] = line
         self.current = clause
 
-    def order(self, parent: str, comps: tuple, clause: str, line: int) -> None:
+    def order(self, parent: str, comps: Components, clause: str, line: int) -> None:
         prev = self.last_child.get(parent)
         if prev is not None and comps[-1] <= prev:
             self.fail(
@@ -216,7 +222,7 @@ class _Parser:
         self.last_child[parent] = comps[-1]
 
 
-def _components(number: str) -> tuple:
+def _components(number: str) -> Components:
     """ "M6.2A" -> ((6, ""), (2, "A")): comparable numbering."""
     if number[:1].isalpha():
         number = number[1:]
@@ -278,7 +284,7 @@ def _classify(p: _Parser, raw: str, line: int, position: int) -> Block:
     return Block(raw, line, "text", p.current, TEXT_LEVEL, label)
 
 
-def _numbered_heading(h: re.Match, doc_id: DocId) -> re.Match | None:
+def _numbered_heading(h: re.Match[str], doc_id: DocId) -> re.Match[str] | None:
     """The number and title of a sub-section heading ("## M6 Party Details"), or None for a
     topic heading. Sub-section headings reset the parser's numbering state."""
     section = doc_id.kind is Kind.SECTION
@@ -348,8 +354,8 @@ def _subparagraph(p: _Parser, raw: str, line: int, position: int, token: str) ->
             parent = p.subs[depth - 1][2] if depth else p.anchor
             del p.subs[depth:]
             return _push_sub(p, raw, line, position, style, token, parent, level)
-    style = _FIRST.get(token)
-    if style is None or any(s == style for s, *_ in p.subs):
+    first_style = _FIRST.get(token)
+    if first_style is None or any(s == first_style for s, *_ in p.subs):
         where = p.subs[-1][2] if p.subs else p.anchor
         p.fail(
             f"sub-paragraph ({token}) is out of order after {where}",
@@ -359,10 +365,19 @@ def _subparagraph(p: _Parser, raw: str, line: int, position: int, token: str) ->
         )
     parent = p.subs[-1][2] if p.subs else p.anchor
     level = (p.subs[-1][3] if p.subs else p.anchor_level) + 1
-    return _push_sub(p, raw, line, position, style, token, parent, level)
+    return _push_sub(p, raw, line, position, first_style, token, parent, level)
 
 
-def _push_sub(p, raw, line, position, style, token, parent, level) -> Block:
+def _push_sub(
+    p: _Parser,
+    raw: str,
+    line: int,
+    position: int,
+    style: str,
+    token: str,
+    parent: str,
+    level: int,
+) -> Block:
     clause = f"{parent}({token})"
     p.register(clause, position, line)
     p.subs.append((style, token, clause, level))
@@ -397,7 +412,7 @@ def parse_partial(
     text: str,
     doc_id: DocId,
     indexes: set[int],
-    raw_blocks: list | None = None,
+    raw_blocks: list[tuple[int, str]] | None = None,
     texts: list[str] | None = None,
 ) -> Document:
     """Parse only the sub-sections that hold the blocks at ``indexes``.
@@ -497,7 +512,7 @@ def _reset_point(text: str, at: int, doc_id: DocId) -> int:
     return 0
 
 
-def _block_starts(text: str, start: int, marker: re.Pattern) -> bool:
+def _block_starts(text: str, start: int, marker: re.Pattern[str]) -> bool:
     """Whether split_blocks cuts the text at ``start``, the start of a line after the first."""
     if marker.match(text, start - 1):
         return True

@@ -52,128 +52,281 @@ class SectoolError(Exception):
         return self.path or ""
 
 
-def _error(name: str, code: str, exit_code: ExitStatus, doc: str) -> type[SectoolError]:
-    cls = type(name, (SectoolError,), {"code": code, "exit_code": exit_code, "__doc__": doc})
-    return cls
+class NotATree(SectoolError):
+    """No SEC tree here or above."""
+
+    code = "not-a-tree"
+    exit_code = ExitStatus.STATE
 
 
-NotATree = _error("NotATree", "not-a-tree", ExitStatus.STATE, "No SEC tree here or above.")
-TreeExists = _error("TreeExists", "tree-exists", ExitStatus.STATE, "The target already exists.")
-UnknownReference = _error(
-    "UnknownReference", "unknown-reference", ExitStatus.NOT_FOUND, "No such document or clause."
-)
-AmbiguousReference = _error(
-    "AmbiguousReference", "ambiguous-reference", ExitStatus.USAGE, "A reference fits several."
-)
-BadReference = _error("BadReference", "bad-reference", ExitStatus.USAGE, "Unparseable reference.")
-MalformedDocument = _error(
-    "MalformedDocument", "malformed-document", ExitStatus.INVALID, "A document does not parse."
-)
-MalformedRegister = _error(
-    "MalformedRegister", "malformed-register", ExitStatus.INVALID, "register.json is invalid."
-)
-UnknownVersion = _error("UnknownVersion", "unknown-version", ExitStatus.NOT_FOUND, "No version.")
-BadVersion = _error("BadVersion", "bad-version", ExitStatus.USAGE, "Not a version label.")
-BadDate = _error("BadDate", "bad-date", ExitStatus.USAGE, "Not an ISO date.")
-UnknownChange = _error("UnknownChange", "unknown-change", ExitStatus.NOT_FOUND, "No change set.")
-DuplicateChange = _error("DuplicateChange", "duplicate-change", ExitStatus.STATE, "Id in use.")
-MalformedChange = _error(
-    "MalformedChange", "malformed-change", ExitStatus.INVALID, "A change set is invalid."
-)
-BadPatch = _error("BadPatch", "bad-patch", ExitStatus.INVALID, "A patch cannot be used.")
-PatchMismatch = _error(
-    "PatchMismatch", "patch-mismatch", ExitStatus.CONFLICT, "A patch does not fit its base."
-)
-MergeConflict = _error("MergeConflict", "merge-conflict", ExitStatus.CONFLICT, "Edits overlap.")
-BadTransition = _error(
-    "BadTransition", "bad-transition", ExitStatus.STATE, "Lifecycle does not allow this."
-)
-NothingToDo = _error("NothingToDo", "nothing-to-do", ExitStatus.STATE, "No change to act on.")
-DirtyTree = _error("DirtyTree", "dirty-tree", ExitStatus.STATE, "Uncommitted changes.")
-Locked = _error("Locked", "locked", ExitStatus.STATE, "Another sectool run holds the lock.")
-DesignationRefused = _error(
-    "DesignationRefused", "designation-refused", ExitStatus.STATE, "Designation not allowed."
-)
-GitFailure = _error("GitFailure", "git-failed", ExitStatus.STATE, "A git command failed.")
-OutputError = _error(
-    "OutputError", "bad-output", ExitStatus.INVALID, "An output path cannot be written as asked."
-)
-EditedOutsideDesignation = _error(
-    "EditedOutsideDesignation",
-    "edited-outside-designation",
-    ExitStatus.STATE,
-    "Legal text or the Document Log changed without a designation.",
-)
-LostDesignation = _error(
-    "LostDesignation",
-    "lost-designation",
-    ExitStatus.STATE,
-    "A designated version is missing from the branch's history.",
-)
-UnsupportedState = _error(
-    "UnsupportedState",
-    "unsupported-state",
-    ExitStatus.STATE,
-    "A change set's history does not support its state.",
-)
-BadDocVersion = _error(
-    "BadDocVersion", "bad-doc-version", ExitStatus.USAGE, "A document version does not increase."
-)
-ControlCharacter = _error(
-    "ControlCharacter", "control-character", ExitStatus.INVALID, "Text holds a control character."
-)
-CheckFailed = _error(
-    "CheckFailed", "check-failed", ExitStatus.FINDINGS, "The designated text would fail check."
-)
-BadWordFile = _error(
-    "BadWordFile", "bad-docx", ExitStatus.INVALID, "A Word file cannot be read safely."
-)
-TrackedChanges = _error(
-    "TrackedChanges",
-    "tracked-changes",
-    ExitStatus.USAGE,
-    "A Word file has tracked changes and no view was chosen.",
-)
-RedlineMismatch = _error(
-    "RedlineMismatch",
-    "redline-mismatch",
-    ExitStatus.CONFLICT,
-    "A Word redline's original text is not the change set's base.",
-)
-BadTimeout = _error("BadTimeout", "bad-timeout", ExitStatus.USAGE, "Not a number of seconds.")
-ConverterMissing = _error(
-    "ConverterMissing",
-    "libreoffice-missing",
-    ExitStatus.UNAVAILABLE,
-    "LibreOffice, which PDF output needs, is not installed.",
-)
-ConversionFailed = _error(
-    "ConversionFailed", "pdf-failed", ExitStatus.UNAVAILABLE, "LibreOffice made no PDF."
-)
-ConversionTimedOut = _error(
-    "ConversionTimedOut",
-    "pdf-timeout",
-    ExitStatus.UNAVAILABLE,
-    "LibreOffice did not finish in time, and was stopped.",
-)
-Interrupted = _error(
-    "Interrupted",
-    "interrupted-write",
-    ExitStatus.STATE,
-    "An interrupted sectool write cannot be finished or undone safely.",
-)
-SigningFailed = _error(
-    "SigningFailed", "signing-failed", ExitStatus.STATE, "git's signing set-up could not sign."
-)
-UnauthorisedDesignation = _error(
-    "UnauthorisedDesignation",
-    "unauthorised-designation",
-    ExitStatus.STATE,
-    "The designation is not signed by a listed designator.",
-)
-BadDesignators = _error(
-    "BadDesignators",
-    "bad-designators",
-    ExitStatus.INVALID,
-    "A designators file is not in git's allowed-signers format.",
-)
+class TreeExists(SectoolError):
+    """The target already exists."""
+
+    code = "tree-exists"
+    exit_code = ExitStatus.STATE
+
+
+class UnknownReference(SectoolError):
+    """No such document or clause."""
+
+    code = "unknown-reference"
+    exit_code = ExitStatus.NOT_FOUND
+
+
+class AmbiguousReference(SectoolError):
+    """A reference fits several."""
+
+    code = "ambiguous-reference"
+    exit_code = ExitStatus.USAGE
+
+
+class BadReference(SectoolError):
+    """Unparseable reference."""
+
+    code = "bad-reference"
+    exit_code = ExitStatus.USAGE
+
+
+class MalformedDocument(SectoolError):
+    """A document does not parse."""
+
+    code = "malformed-document"
+    exit_code = ExitStatus.INVALID
+
+
+class MalformedRegister(SectoolError):
+    """register.json is invalid."""
+
+    code = "malformed-register"
+    exit_code = ExitStatus.INVALID
+
+
+class UnknownVersion(SectoolError):
+    """No version."""
+
+    code = "unknown-version"
+    exit_code = ExitStatus.NOT_FOUND
+
+
+class BadVersion(SectoolError):
+    """Not a version label."""
+
+    code = "bad-version"
+    exit_code = ExitStatus.USAGE
+
+
+class BadDate(SectoolError):
+    """Not an ISO date."""
+
+    code = "bad-date"
+    exit_code = ExitStatus.USAGE
+
+
+class UnknownChange(SectoolError):
+    """No change set."""
+
+    code = "unknown-change"
+    exit_code = ExitStatus.NOT_FOUND
+
+
+class DuplicateChange(SectoolError):
+    """Id in use."""
+
+    code = "duplicate-change"
+    exit_code = ExitStatus.STATE
+
+
+class MalformedChange(SectoolError):
+    """A change set is invalid."""
+
+    code = "malformed-change"
+    exit_code = ExitStatus.INVALID
+
+
+class BadPatch(SectoolError):
+    """A patch cannot be used."""
+
+    code = "bad-patch"
+    exit_code = ExitStatus.INVALID
+
+
+class PatchMismatch(SectoolError):
+    """A patch does not fit its base."""
+
+    code = "patch-mismatch"
+    exit_code = ExitStatus.CONFLICT
+
+
+class MergeConflict(SectoolError):
+    """Edits overlap."""
+
+    code = "merge-conflict"
+    exit_code = ExitStatus.CONFLICT
+
+
+class BadTransition(SectoolError):
+    """Lifecycle does not allow this."""
+
+    code = "bad-transition"
+    exit_code = ExitStatus.STATE
+
+
+class NothingToDo(SectoolError):
+    """No change to act on."""
+
+    code = "nothing-to-do"
+    exit_code = ExitStatus.STATE
+
+
+class DirtyTree(SectoolError):
+    """Uncommitted changes."""
+
+    code = "dirty-tree"
+    exit_code = ExitStatus.STATE
+
+
+class Locked(SectoolError):
+    """Another sectool run holds the lock."""
+
+    code = "locked"
+    exit_code = ExitStatus.STATE
+
+
+class DesignationRefused(SectoolError):
+    """Designation not allowed."""
+
+    code = "designation-refused"
+    exit_code = ExitStatus.STATE
+
+
+class GitFailure(SectoolError):
+    """A git command failed."""
+
+    code = "git-failed"
+    exit_code = ExitStatus.STATE
+
+
+class OutputError(SectoolError):
+    """An output path cannot be written as asked."""
+
+    code = "bad-output"
+    exit_code = ExitStatus.INVALID
+
+
+class EditedOutsideDesignation(SectoolError):
+    """Legal text or the Document Log changed without a designation."""
+
+    code = "edited-outside-designation"
+    exit_code = ExitStatus.STATE
+
+
+class LostDesignation(SectoolError):
+    """A designated version is missing from the branch's history."""
+
+    code = "lost-designation"
+    exit_code = ExitStatus.STATE
+
+
+class UnsupportedState(SectoolError):
+    """A change set's history does not support its state."""
+
+    code = "unsupported-state"
+    exit_code = ExitStatus.STATE
+
+
+class BadDocVersion(SectoolError):
+    """A document version does not increase."""
+
+    code = "bad-doc-version"
+    exit_code = ExitStatus.USAGE
+
+
+class ControlCharacter(SectoolError):
+    """Text holds a control character."""
+
+    code = "control-character"
+    exit_code = ExitStatus.INVALID
+
+
+class CheckFailed(SectoolError):
+    """The designated text would fail check."""
+
+    code = "check-failed"
+    exit_code = ExitStatus.FINDINGS
+
+
+class BadWordFile(SectoolError):
+    """A Word file cannot be read safely."""
+
+    code = "bad-docx"
+    exit_code = ExitStatus.INVALID
+
+
+class TrackedChanges(SectoolError):
+    """A Word file has tracked changes and no view was chosen."""
+
+    code = "tracked-changes"
+    exit_code = ExitStatus.USAGE
+
+
+class RedlineMismatch(SectoolError):
+    """A Word redline's original text is not the change set's base."""
+
+    code = "redline-mismatch"
+    exit_code = ExitStatus.CONFLICT
+
+
+class BadTimeout(SectoolError):
+    """Not a number of seconds."""
+
+    code = "bad-timeout"
+    exit_code = ExitStatus.USAGE
+
+
+class ConverterMissing(SectoolError):
+    """LibreOffice, which PDF output needs, is not installed."""
+
+    code = "libreoffice-missing"
+    exit_code = ExitStatus.UNAVAILABLE
+
+
+class ConversionFailed(SectoolError):
+    """LibreOffice made no PDF."""
+
+    code = "pdf-failed"
+    exit_code = ExitStatus.UNAVAILABLE
+
+
+class ConversionTimedOut(SectoolError):
+    """LibreOffice did not finish in time, and was stopped."""
+
+    code = "pdf-timeout"
+    exit_code = ExitStatus.UNAVAILABLE
+
+
+class Interrupted(SectoolError):
+    """An interrupted sectool write cannot be finished or undone safely."""
+
+    code = "interrupted-write"
+    exit_code = ExitStatus.STATE
+
+
+class SigningFailed(SectoolError):
+    """git's signing set-up could not sign."""
+
+    code = "signing-failed"
+    exit_code = ExitStatus.STATE
+
+
+class UnauthorisedDesignation(SectoolError):
+    """The designation is not signed by a listed designator."""
+
+    code = "unauthorised-designation"
+    exit_code = ExitStatus.STATE
+
+
+class BadDesignators(SectoolError):
+    """A designators file is not in git's allowed-signers format."""
+
+    code = "bad-designators"
+    exit_code = ExitStatus.INVALID

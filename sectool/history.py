@@ -53,13 +53,14 @@ def history(tree: Tree, ref: ClauseRef) -> tuple[str, list[HistoryEntry]]:
     for record in records:
         snapshot = tree.version_snapshot(record)
         try:
-            entry, clause = snapshot.resolve(ref)
+            found, clause = snapshot.resolve(ref)
         except SectoolError:
             text, entry = None, None
         else:
-            name = str(ClauseRef(entry.doc_id, clause)) if clause else str(entry.doc_id)
-            doc_key = str(entry.doc_id)
-            document = snapshot.document(entry.doc_id)
+            entry = found
+            name = str(ClauseRef(found.doc_id, clause)) if clause else str(found.doc_id)
+            doc_key = str(found.doc_id)
+            document = snapshot.document(found.doc_id)
             text = document.clause_text(clause) if clause else str(document)
         if text != previous:
             what = "added" if previous is None else "removed" if text is None else "changed"
@@ -180,7 +181,7 @@ def signatures(tree: Tree) -> list[dict]:
 
 def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
     tag = tags.get(record.tag)
-    where = {"path": REGISTER}
+    where = REGISTER
     if tag is None:
         return [
             Finding(
@@ -188,7 +189,7 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
                 "error",
                 f"SEC {record.version} has no tag {record.tag}",
                 "the tag was deleted; restore it from a clone or backup",
-                **where,
+                path=where,
             )
         ]
     out = []
@@ -199,7 +200,7 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
                 "error",
                 f"{record.tag} is not an annotated designation tag",
                 "the tag was replaced by hand; restore the original",
-                **where,
+                path=where,
             )
         )
     tagged = record_from_tag(tag.message)
@@ -210,7 +211,7 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
                 "error",
                 f"{record.tag}'s record does not match the register's SEC {record.version}",
                 "the tag or the register was edited",
-                **where,
+                path=where,
             )
         )
     at_tag = tree.store.read(tag.commit, REGISTER)
@@ -223,7 +224,7 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
                 "error",
                 f"{record.tag} points at a commit that is not SEC {record.version}'s designation",
                 "the tag was moved; put it back on the designation commit",
-                **where,
+                path=where,
             )
         )
         return out
@@ -238,7 +239,7 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
                 "error",
                 f"{record.tag} points after SEC {record.version}'s designation commit",
                 "the tag was moved; put it back on the designation commit",
-                **where,
+                path=where,
             )
         )
     out += _verify_documents(tree, record, theirs, tag.commit)

@@ -150,8 +150,8 @@ def _first_differences(doc_id: DocId, before: str, original: str, limit: int = 3
         new_blocks = None
     if new_blocks is None:
         a, b = before.splitlines(), original.splitlines()
-        names = [f"line {i + 1}" for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y]
-        return ", ".join(names[:limit]) or "the end of the document"
+        lines = [f"line {i + 1}" for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y]
+        return ", ".join(lines[:limit]) or "the end of the document"
     matcher = difflib.SequenceMatcher(
         None, [x.text for x in old.blocks], [x.text for x in new_blocks], autojunk=False
     )

@@ -63,7 +63,7 @@ class DocId:
         return f"{self.kind.folder}/{self.key}.md"
 
     @property
-    def sort_key(self) -> tuple:
+    def sort_key(self) -> tuple[int, int, str]:
         # Appendix letters sort shorter first, then alphabetically (Z before AA).
         if self.kind is Kind.SCHEDULE:
             return (_KIND_ORDER[self.kind], int(self.key), "")
@@ -233,7 +233,7 @@ class Finding:
     line: int | None = None
     clause: str | None = None
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str | int | None]:
         return {
             "rule": self.rule,
             "severity": self.severity,

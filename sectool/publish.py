@@ -10,6 +10,7 @@ from sectool import __version__
 from sectool.diff import SAME, BlockDiff
 from sectool.document import Document
 from sectool.errors import OutputError
+from sectool.model import ClauseRef, DocId
 from sectool.redline import DocRedline, Redline
 from sectool.tree import Snapshot
 
@@ -179,12 +180,13 @@ def _same_blocks(document: Document) -> list[BlockDiff]:
     return [BlockDiff(SAME, b, b) for b in document.blocks]
 
 
-def export(snapshot: Snapshot, doc_ids: list, fmt: str, whole_code: bool) -> bytes:
+def export(snapshot: Snapshot, doc_ids: list[DocId], fmt: str, whole_code: bool) -> bytes:
     """Clean consolidated copies: the named documents, or the whole code with contents.
 
     ``fmt`` is docx, pdf (the docx converted by LibreOffice; see sectool.render.pdf for its
-    errors), html or md; the result is the file's bytes."""
-    entries = [snapshot.register.entry(d) for d in doc_ids]
+    errors), html or md; the result is the file's bytes. Raises UnknownReference for a
+    document the snapshot does not hold."""
+    entries = [snapshot.resolve(ClauseRef(d, None))[0] for d in doc_ids]
     documents = [(f"{e.doc_id}: {e.title}", snapshot.document(e.doc_id)) for e in entries]
     label = f"SEC {snapshot.label}" if snapshot.record else "the working tree"
     title = (

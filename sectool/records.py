@@ -18,16 +18,17 @@ RECORD_MARK = "sectool-record: "
 def document_lines(record: VersionRecord, previous: dict[str, str] | None) -> list[str]:
     """One line per document whose version changed (every document for a first version)."""
     lines = []
+    earlier = previous or {}
     for doc, version in record.documents.items():
-        before = (previous or {}).get(doc)
+        before = earlier.get(doc)
         if previous is None:
             lines.append(f"- {doc} {version}")
         elif before is None:
             lines.append(f"- {doc}: new, {version}")
         elif before != version:
             lines.append(f"- {doc}: {before} -> {version}")
-    for doc in sorted(set(previous or {}) - set(record.documents)):
-        lines.append(f"- {doc}: removed (was {previous[doc]})")
+    for doc in sorted(set(earlier) - set(record.documents)):
+        lines.append(f"- {doc}: removed (was {earlier[doc]})")
     return lines
 
 

@@ -209,7 +209,9 @@ def _documents(
             if clause is None or (entry.doc_id in out and out[entry.doc_id] is None):
                 out[entry.doc_id] = None
             else:
-                out.setdefault(entry.doc_id, []).append(clause)
+                clauses = out.setdefault(entry.doc_id, [])
+                if clauses is not None:
+                    clauses.append(clause)
         return out
     ids = {e.doc_id for e in old.entries} | {e.doc_id for e in new.entries} | set(extra)
     return dict.fromkeys(sorted(ids))
@@ -327,7 +329,8 @@ def _doc_redline(
         if authors:
             attribute(diff, authors[0])
     old_entry, new_entry = old.register.entry(doc_id), new.register.entry(doc_id)
-    title = (new_doc or old_doc).title if (new_doc or old_doc) else str(doc_id)
+    shown = new_doc or old_doc
+    title = shown.title if shown else str(doc_id)
     touched = list({a.id: {"id": a.id, "date": a.date} for a in authors}.values())
     titles = {s.author.id: s.title for s in steps}
     for t in touched:

@@ -88,11 +88,15 @@ class Store:
         self.root = Path(root)
         self._env = dict(os.environ)
         self._identity: dict[str, str] | None = None
-        self._catfile: subprocess.Popen | None = None
+        self._catfile: subprocess.Popen[bytes] | None = None
 
     # -- running git ---------------------------------------------------------------------------
     def git(
-        self, *args: str, input: bytes | None = None, env: dict | None = None, check: bool = True
+        self,
+        *args: str,
+        input: bytes | None = None,
+        env: dict[str, str] | None = None,
+        check: bool = True,
     ) -> str:
         """Run git in the tree and return its stdout; raise GitFailure with its stderr."""
         proc = subprocess.run(
@@ -153,6 +157,7 @@ class Store:
     def read_many(self, rev: str, paths: Iterable[str]) -> dict[str, bytes | None]:
         """Several files at one revision through one persistent ``git cat-file --batch``."""
         proc = self._cat_file()
+        assert proc.stdin is not None and proc.stdout is not None  # both are pipes
         out: dict[str, bytes | None] = {}
         for path in paths:
             proc.stdin.write(f"{rev}:{path}\n".encode())
@@ -167,7 +172,7 @@ class Store:
             out[path] = data
         return out
 
-    def _cat_file(self) -> subprocess.Popen:
+    def _cat_file(self) -> subprocess.Popen[bytes]:
         if self._catfile is None or self._catfile.poll() is not None:
             self.close()
             self._catfile = subprocess.Popen(
@@ -598,10 +603,12 @@ def merge_file(
     return proc.stdout.decode("utf-8"), proc.returncode
 
 
-def _shutdown(proc: subprocess.Popen) -> None:
+def _shutdown(proc: subprocess.Popen[bytes]) -> None:
     with contextlib.suppress(Exception):
-        proc.stdin.close()
-        proc.stdout.close()
+        if proc.stdin:
+            proc.stdin.close()
+        if proc.stdout:
+            proc.stdout.close()
         proc.wait(timeout=5)
 
 

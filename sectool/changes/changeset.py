@@ -48,7 +48,7 @@ _NEXT = {
     "withdrawn": (),
     "implemented": (),
 }
-_SHORTCUTS = {
+_SHORTCUTS: dict[str, dict[str, tuple[str, ...]]] = {
     "fast-track": {"raised": ("approved",), "initial-report": ("approved",)},
     "urgent": {"raised": ("report-phase", "consultation"), "initial-report": ("consultation",)},
 }

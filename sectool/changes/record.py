@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from sectool.changes.changeset import (
@@ -45,7 +46,7 @@ REBASE_STATE = "session.json"
 
 
 def commit_change(
-    tree: Tree, change: ChangeSet, diffs: dict[DocId, str | None], message: str
+    tree: Tree, change: ChangeSet, diffs: Mapping[DocId, str | None], message: str
 ) -> str:
     """Write the manifest and diffs of a change set as one commit (the caller holds the lock)."""
     files: dict[str, bytes | None] = {change.manifest_path: change.dumps().encode("utf-8")}
@@ -154,6 +155,14 @@ def _document_paths(tree: Tree, snapshot: Snapshot | None) -> list[str]:
     return sorted(p for p in paths if DocId.from_path(p))
 
 
+def _document_id(path: str) -> DocId:
+    """The document a path names, for paths already known to be document files."""
+    doc_id = DocId.from_path(path)
+    if doc_id is None:
+        raise MalformedChange(f"{path} is not a document file", "documents are sections/*.md")
+    return doc_id
+
+
 def _check_editable(change: ChangeSet) -> None:
     if not change.pending or change.state == "implemented":
         raise BadTransition(
@@ -207,7 +216,7 @@ def record_worktree(tree: Tree, change_id: str) -> RecordResult:
     if onto is not None:
         onto.prefetch(paths)
     for rel in paths:
-        doc_id = DocId.from_path(rel)
+        doc_id = _document_id(rel)
         file = tree.root / rel
         now = decode(file.read_bytes(), rel) if file.is_file() else None
         before = snapshot_text(onto, doc_id)
@@ -282,7 +291,7 @@ def record_patch(tree: Tree, change_id: str, patch_text: str, source: str) -> Re
     texts = {t.doc_id: t for t in change_texts(tree, change)} if change.documents else {}
     touched = []
     for fp in patches:
-        doc_id = DocId.from_path(fp.path)
+        doc_id = _document_id(fp.path)
         if doc_id in diffs:
             raise PatchMismatch(f"{source}: {fp.path} appears twice", "merge the two diffs")
         before = snapshot_text(base, doc_id)
@@ -331,9 +340,10 @@ def edit_change(tree: Tree, change_id: str) -> list[DocId]:
 
     change = load_change(tree, change_id)
     _check_editable(change)
-    if _rebase_state(tree):
+    session = _rebase_state(tree)
+    if session:
         raise BadTransition(
-            f"{_rebase_state(tree)['id']} is already being drafted",
+            f"{session['id']} is already being drafted",
             "finish with `sectool mod record ID`, or `sectool mod abort`",
         )
     latest = tree.register.latest.version if tree.register.latest else None

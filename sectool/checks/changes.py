@@ -153,14 +153,16 @@ def _impact(context: CheckContext, changes: list[ChangeSet], merges: dict) -> li
         results = merges.get(change.id)
         if results is None:
             continue  # reported by the not-applying rule
-        removed: dict[DocId, set[str]] = {}
+        removed: dict[DocId, set[str | None]] = {}  # None: the whole document
         after = dict(context.documents)
         for doc_id, result in results.items():
             if not result.clean:
                 continue
             before = context.documents.get(doc_id)
             new = parse_document(result.text, doc_id) if result.text is not None else None
-            gone = set(before.index) - set(new.index if new else ()) if before else set()
+            gone: set[str | None] = set()
+            if before:
+                gone.update(set(before.index) - set(new.index if new else ()))
             if gone or new is None:
                 removed[doc_id] = gone if new is not None else {None}
             if new is None:

@@ -50,7 +50,7 @@ def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
                     **_where(ref),
                 )
             )
-        elif _components(ref.end) < _components(ref.clause):
+        elif ref.clause and _components(ref.end) < _components(ref.clause):
             out.append(
                 Finding(
                     "references.range",

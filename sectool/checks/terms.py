@@ -107,8 +107,8 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
                 if not skip:
                     undefined += _undefined(words, covered, doc_id, block)
     for d in definitions:
-        used = usage[d.term] - own[(d.doc_id, d.block_index)][d.term]
-        if used <= 0 and context.in_scope(d.doc_id, scope):
+        uses = usage[d.term] - own[(d.doc_id, d.block_index)][d.term]
+        if uses <= 0 and context.in_scope(d.doc_id, scope):
             out.append(
                 Finding(
                     "terms.unused",
@@ -207,7 +207,6 @@ def _pointers(context: CheckContext, scope) -> list[Finding]:
         m = _POINTER.search(block.text)
         if not block.label or not m:
             continue
-        where = {"path": GLOSSARY.path, "line": block.line, "clause": block.clause}
         target = next((r for r in refs if r.line == block.line and r.start >= m.end()), None)
         if target is None or target.clause is None:
             out.append(
@@ -216,7 +215,9 @@ def _pointers(context: CheckContext, scope) -> list[Finding]:
                     "error",
                     f"'{block.label}' points elsewhere but names no clause",
                     "write: has the meaning given to that expression in Section D7.1",
-                    **where,
+                    path=GLOSSARY.path,
+                    line=block.line,
+                    clause=block.clause,
                 )
             )
             continue
@@ -231,7 +232,9 @@ def _pointers(context: CheckContext, scope) -> list[Finding]:
                     f"'{block.label}' is said to be defined in {target.text}, "
                     "which does not define it",
                     f"define it there as (the **{block.label}**), or correct the pointer",
-                    **where,
+                    path=GLOSSARY.path,
+                    line=block.line,
+                    clause=block.clause,
                 )
             )
     return out

@@ -21,6 +21,7 @@ import re
 import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any, cast
 
 from lxml import etree
 
@@ -215,7 +216,7 @@ class DocxBuilder:
                 out.append(self._open(kind, author, date, whole, False))
                 out.append(_run_xml(text, kind == "del"))
                 out.append(f"</w:{kind}>")
-        if range_id is not None:
+        if mark is not None and range_id is not None:
             out.append(f'<w:{mark.kind}RangeEnd w:id="{range_id}"/>')
         out.append("</w:p>")
         self._body.append("".join(out))
@@ -259,7 +260,9 @@ class DocxBuilder:
             writer = _PinnedZip(out, {"/word/document.xml": self._splice})
             PackageWriter._write_content_types_stream(writer, parts)
             PackageWriter._write_pkg_rels(writer, package.rels)
-            PackageWriter._write_parts(writer, parts)
+            # _PinnedZip has PhysPkgWriter's interface; that class's constructor always makes
+            # its own zip writer, so it cannot be subclassed.
+            PackageWriter._write_parts(cast(Any, writer), parts)
             writer.close()
             return out.getvalue()
         except AttributeError:  # python-docx changed its internals: the slower safe way
@@ -312,7 +315,7 @@ def _author(item: BlockDiff) -> tuple[str, str]:
 
 
 def _block_runs(item: BlockDiff, op: str) -> list[tuple[str, str, str, str]]:
-    block = item.new if op in (INSERT, "moveTo") else item.old
+    block = item.new_block if op in (INSERT, "moveTo") else item.old_block
     by, date = _author(item)
     if item.segments and item.op in (INSERTED, DELETED):
         segments = strip_chars(item.segments, heading_mark(block))
@@ -366,22 +369,30 @@ def add_block(builder: DocxBuilder, item: BlockDiff) -> None:
     """One block of a comparison as a Word paragraph with its revisions."""
     by, date = _author(item)
     if item.op == SAME:
-        builder.paragraph(style_key(item.new), [(EQUAL, display_text(item.new), "", "")])
+        builder.paragraph(
+            style_key(item.new_block), [(EQUAL, display_text(item.new_block), "", "")]
+        )
     elif item.op == CHANGED:
-        builder.paragraph(style_key(item.new), visible_runs(_changed_runs(item, by, date)))
+        builder.paragraph(style_key(item.new_block), visible_runs(_changed_runs(item, by, date)))
     elif item.op == INSERTED:
-        builder.paragraph(style_key(item.new), _block_runs(item, INSERT), Mark("ins", by, date))
+        builder.paragraph(
+            style_key(item.new_block), _block_runs(item, INSERT), Mark("ins", by, date)
+        )
     elif item.op == DELETED:
-        builder.paragraph(style_key(item.old), _block_runs(item, DELETE), Mark("del", by, date))
+        builder.paragraph(
+            style_key(item.old_block), _block_runs(item, DELETE), Mark("del", by, date)
+        )
     elif item.op == MOVED_FROM:
         builder.paragraph(
-            style_key(item.old),
+            style_key(item.old_block),
             _block_runs(item, "moveFrom"),
             Mark("moveFrom", by, date, item.move_id),
         )
     elif item.op == MOVED_TO:
         builder.paragraph(
-            style_key(item.new), _block_runs(item, "moveTo"), Mark("moveTo", by, date, item.move_id)
+            style_key(item.new_block),
+            _block_runs(item, "moveTo"),
+            Mark("moveTo", by, date, item.move_id),
         )
 
 

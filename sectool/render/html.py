@@ -65,7 +65,7 @@ def _wrap(tag: str, tip: str, text: str) -> str:
 
 def _block_html(item: BlockDiff, anchor: str) -> str:
     by, date = (item.by[0] if item.by else ""), item.date
-    block = item.new or item.old
+    block = item.block
     attrs = f' id="{anchor}"' if anchor else ""
     classes = (
         [_class(block)]
@@ -73,13 +73,13 @@ def _block_html(item: BlockDiff, anchor: str) -> str:
         + (["moved"] if item.op in (MOVED_FROM, MOVED_TO) else [])
     )
     if item.op == SAME:
-        body = _text(shown_text(item.new))
+        body = _text(shown_text(item.new_block))
     elif item.op == CHANGED:
-        segments = changed_segments(item.old, item.new, item.segments)
+        segments = changed_segments(item.old_block, item.new_block, item.segments)
         if segments is None:
             segments = [
-                Segment(DELETE, shown_text(item.old), by, date),
-                Segment(INSERT, shown_text(item.new), by, date),
+                Segment(DELETE, shown_text(item.old_block), by, date),
+                Segment(INSERT, shown_text(item.new_block), by, date),
             ]
         body = "".join(
             _text(s.text)
@@ -90,7 +90,7 @@ def _block_html(item: BlockDiff, anchor: str) -> str:
     else:
         tag = "ins" if item.op in (INSERTED, MOVED_TO) else "del"
         how = {MOVED_FROM: " (moved from here)", MOVED_TO: " (moved here)"}.get(item.op, "")
-        text = shown_text(item.new if tag == "ins" else item.old)
+        text = shown_text(item.new_block if tag == "ins" else item.old_block)
         body = _wrap(tag, _tip(", ".join(item.by), date) + escape(how), text)
     return f'<p class="{" ".join(classes)}"{attrs}>{body}</p>'
 

@@ -53,9 +53,9 @@ def redline_runs(title: str, diff: DocumentDiff, changes: list | None = None) ->
                 + [Run(s.text, "" if s.op == "equal" else s.op) for s in item.segments]
             )
         elif item.op in (INSERTED, MOVED_TO):
-            lines.append([Run("    "), Run(item.new_text, INSERT)])
+            lines.append([Run("    "), Run(item.new_text or "", INSERT)])
         elif item.op in (DELETED, MOVED_FROM):
-            lines.append([Run("    "), Run(item.old_text, DELETE)])
+            lines.append([Run("    "), Run(item.old_text or "", DELETE)])
     return lines
 
 

@@ -294,9 +294,9 @@ class Numbering:
         counters = self.counters.setdefault(num.abstract, {})
         if num_id not in self.used:  # rule 2: a startOverride restarts on first use
             self.used.add(num_id)
-            for level, start in num.restarts.items():
-                counters[level] = start - 1
-                for deeper in [k for k in counters if k > level]:
+            for restarted, start in num.restarts.items():
+                counters[restarted] = start - 1
+                for deeper in [k for k in counters if k > restarted]:
                     del counters[deeper]
         level = num.levels.get(ilvl, Level())
         counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else level.start

@@ -130,7 +130,8 @@ class _Walker:
             if tag == P:
                 pending = self.paragraph(child, out, pending)
             elif tag == TBL:
-                pending = self._flush(pending, out)
+                self._flush(pending, out)
+                pending = None
                 out.append(self.table(child))
             elif tag == SDT:
                 content = child.find(SDT_CONTENT)
