@@ -254,7 +254,60 @@ def word_diff(old: str, new: str) -> list[Segment]:
         else:
             runs.append([op, "".join(new_tokens[j : j + count])])
             j += count
-    return _fold_short_equalities(runs)
+    return _fold_short_equalities(_refine(runs))
+
+
+def _refine(runs: list[list]) -> list[list]:
+    """Where a replacement has the same words on both sides, only the white space between
+    them changed (a line re-wrapped): show just that, the words unchanged."""
+    out: list[list] = []
+    gap: list[list] = []
+    for run in [*runs, [EQUAL, ""]]:
+        if run[0] != EQUAL:
+            gap.append(run)
+            continue
+        deleted = "".join(text for op, text in gap if op == DELETE)
+        inserted = "".join(text for op, text in gap if op == INSERT)
+        if not (deleted and inserted):
+            out += gap
+        else:
+            out += _realign(_spaced_words(deleted), _spaced_words(inserted))
+        if run[1]:
+            out.append(run)
+        gap = []
+    return [run for run in out if run[1]]
+
+
+def _realign(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> list[list]:
+    """A replacement as runs: the words it starts and ends with on both sides stay unchanged
+    (with any change of the white space before them shown on its own)."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head][1] == b[head][1]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail][1] == b[-1 - tail][1]:
+        tail += 1
+    out: list[list] = []
+
+    def same(pairs_a, pairs_b):
+        for (space_a, word), (space_b, _) in zip(pairs_a, pairs_b, strict=True):
+            if space_a != space_b:
+                out.extend([[DELETE, space_a], [INSERT, space_b]])
+            out.append([EQUAL, space_a + word] if space_a == space_b else [EQUAL, word])
+
+    same(a[:head], b[:head])
+    out.append([DELETE, "".join(x + y for x, y in a[head : len(a) - tail])])
+    out.append([INSERT, "".join(x + y for x, y in b[head : len(b) - tail])])
+    same(a[len(a) - tail :], b[len(b) - tail :])
+    return out
+
+
+def _spaced_words(text: str) -> list[tuple[str, str]]:
+    """(white space before, word or mark) pairs; trailing white space ends with an empty word."""
+    return [(m[1], m[2]) for m in _SPACED.finditer(text) if m[0]]
+
+
+_SPACED = re.compile(r"(\s*)(\w+|[^\w\s]|$)")
 
 
 _UNIT = re.compile(r"\s*(?:\w+|[^\w\s])|\s+")
@@ -263,10 +316,13 @@ _FOLD_MAX_WORDS = 2
 
 
 def _foldable(text: str, left: list[str], right: list[str]) -> bool:
-    # between two plain deletions (or insertions) the common words read better on their own
+    # between two plain deletions (or insertions) the common words read better on their own,
+    # and so do words beside a change of white space alone
     replacing = all(left) or all(right)
+    wordy = any(x.strip() for x in left) and any(x.strip() for x in right)
     return (
         replacing
+        and wordy
         and len(_WORD.findall(text)) <= _FOLD_MAX_WORDS
         and len(text) <= max(map(len, left))
         and len(text) <= max(map(len, right))
