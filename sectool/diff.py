@@ -257,11 +257,11 @@ def word_diff(old: str, new: str) -> list[Segment]:
     return _fold_short_equalities(_refine(runs))
 
 
-def _refine(runs: list[list]) -> list[list]:
+def _refine(runs: list[list[str]]) -> list[list[str]]:
     """Where a replacement has the same words on both sides, only the white space between
     them changed (a line re-wrapped): show just that, the words unchanged."""
-    out: list[list] = []
-    gap: list[list] = []
+    out: list[list[str]] = []
+    gap: list[list[str]] = []
     for run in [*runs, [EQUAL, ""]]:
         if run[0] != EQUAL:
             gap.append(run)
@@ -278,7 +278,7 @@ def _refine(runs: list[list]) -> list[list]:
     return [run for run in out if run[1]]
 
 
-def _realign(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> list[list]:
+def _realign(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> list[list[str]]:
     """A replacement as runs: the words it starts and ends with on both sides stay unchanged
     (with any change of the white space before them shown on its own)."""
     head = 0
@@ -287,9 +287,9 @@ def _realign(a: list[tuple[str, str]], b: list[tuple[str, str]]) -> list[list]:
     tail = 0
     while tail < min(len(a), len(b)) - head and a[-1 - tail][1] == b[-1 - tail][1]:
         tail += 1
-    out: list[list] = []
+    out: list[list[str]] = []
 
-    def same(pairs_a, pairs_b):
+    def same(pairs_a: list[tuple[str, str]], pairs_b: list[tuple[str, str]]) -> None:
         for (space_a, word), (space_b, _) in zip(pairs_a, pairs_b, strict=True):
             if space_a != space_b:
                 out.extend([[DELETE, space_a], [INSERT, space_b]])
