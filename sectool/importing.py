@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from sectool.changes.changeset import ChangeSet
 from sectool.changes.io import load_change, snapshot_text, write_file
 from sectool.changes.patch import make_diff
 from sectool.changes.record import RecordResult, commit_change
@@ -14,7 +15,7 @@ from sectool.changes.record import _check_editable as check_editable
 from sectool.changes.record import _parse_new as parse_new
 from sectool.changes.record import _set_op as set_op
 from sectool.document import parse_document
-from sectool.errors import MalformedDocument, NothingToDo, RedlineMismatch
+from sectool.errors import MalformedDocument, NothingToDo, RedlineMismatch, SectoolError
 from sectool.model import DocId
 from sectool.tree import Tree
 from sectool.word.convert import convert_docx, read_views
@@ -118,8 +119,8 @@ def _provenance(view, doc_id: DocId, source: Path) -> dict:
 
 
 def _mismatch(
-    tree: Tree, change, doc_id: DocId, name: str, original: str, before: str
-) -> RedlineMismatch:
+    tree: Tree, change: ChangeSet, doc_id: DocId, name: str, original: str, before: str
+) -> SectoolError:
     differ = _first_differences(doc_id, before, original)
     drafted = _matching_version(tree, doc_id, original)
     if drafted:

@@ -239,17 +239,17 @@ class Numbering:
         for num in root.findall(w("num")):
             num_id = num.get(w("numId"), "")
             abstract_id = self._follow(num_abstract[num_id], abstracts, links, num_abstract)
-            element = abstracts.get(abstract_id)
+            definition = abstracts.get(abstract_id)
             levels: dict[int, Level] = {}
-            if element is not None:
-                for lvl in element.findall(w("lvl")):
-                    levels[_int(lvl.get(w("ilvl")), 0)] = _level(lvl)
+            if definition is not None:
+                for defined in definition.findall(w("lvl")):
+                    levels[_int(defined.get(w("ilvl")), 0)] = _level(defined)
             restarts: dict[int, int] = {}
             for override in num.findall(w("lvlOverride")):
                 ilvl = _int(override.get(w("ilvl")), 0)
-                lvl = override.find(w("lvl"))
-                if lvl is not None:
-                    levels[ilvl] = _level(lvl)
+                replaced = override.find(w("lvl"))
+                if replaced is not None:
+                    levels[ilvl] = _level(replaced)
                 start = _val(override, "startOverride")
                 if start is not None:
                     restarts[ilvl] = _int(start, 0)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from sectool.errors import BadWordFile
+from sectool.errors import BadWordFile, SectoolError
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -60,7 +60,7 @@ class Package:
     sizes: dict[str, int] = field(default_factory=dict)
 
 
-def _refuse(name: str, message: str, hint: str) -> BadWordFile:
+def _refuse(name: str, message: str, hint: str) -> SectoolError:
     return BadWordFile(f"{name}: {message}", hint)
 
 

@@ -204,7 +204,8 @@ class _Walker:
     def table(self, tbl: etree._Element) -> Table:
         table = Table()
         for tr in tbl.iter(TR):
-            if tr.getparent() is not tbl and tr.getparent().getparent() is not tbl:
+            parent = tr.getparent()
+            if parent is not tbl and (parent is None or parent.getparent() is not tbl):
                 continue  # a nested table's row: read with its own table
             trpr = tr.find(w("trPr"))
             if self._dropped(trpr):
@@ -316,9 +317,10 @@ class _Walker:
 
     def _formatting(self, rpr: etree._Element) -> bool:
         """Note formatting that matters; True when the run is hidden (and so dropped)."""
-        if rpr.find(w("rPrChange")) is not None:
+        change = rpr.find(w("rPrChange"))
+        if change is not None:
             self.notes["formatting-only revisions"] += 1
-            self.revision(rpr.find(w("rPrChange")), "format")
+            self.revision(change, "format")
         if _on(rpr.find(w("strike"))) or _on(rpr.find(w("dstrike"))):
             self.notes["struck-through runs (formatting, not revisions)"] += 1
         colour = rpr.find(w("color"))
