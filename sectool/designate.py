@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from sectool.changes.changeset import ChangeSet, today
 from sectool.changes.io import apply_in_turn, ensure_clean, load_all, load_change
-from sectool.document import parse_document
+from sectool.document import Document, parse_document
 from sectool.errors import (
     BadDocVersion,
     CheckFailed,
@@ -268,11 +268,15 @@ def _check_content(
 
 
 def designated_findings(
-    tree: Tree, onto: Snapshot | None, after: dict[DocId, str | None]
+    tree: Tree,
+    onto: Snapshot | None,
+    after: dict[DocId, str | None],
+    known: dict[DocId, tuple[str, Document]] | None = None,
 ) -> list[Finding]:
     """Numbering and reference errors in the documents ``after`` changes that ``onto`` lacks.
 
-    ``after`` maps each changed document to its new text (None: removed).
+    ``after`` maps each changed document to its new text (None: removed); ``known`` holds
+    documents already parsed elsewhere, with the text they were parsed from.
     """
     from sectool.checks import references, structure
     from sectool.checks.context import CheckContext
@@ -283,9 +287,20 @@ def designated_findings(
     old = {d: t for d in docs if (t := onto.text(d.path)) is not None} if onto else {}
     new = {**old, **after}
     scope = {d.path for d in after}
+    # the snapshot keeps what it parsed, so checking several change sets parses each old
+    # document once, and each changed one once more
+    known = known or {}
+    parsed = {
+        d: known[d][1] if d in known and known[d][0] == text else onto.document(d)
+        for d, text in old.items()
+        if onto is not None
+    }
 
     def errors(texts: Mapping[DocId, str | None]) -> set[Finding]:
-        context = CheckContext.from_texts(tree, {d: t for d, t in texts.items() if t is not None})
+        usable = {d: parsed[d] for d in parsed if texts.get(d) == old[d]}
+        context = CheckContext.from_texts(
+            tree, {d: t for d, t in texts.items() if t is not None}, usable
+        )
         found = references.check(context, scope)
         for doc_id in after:
             if doc_id in context.documents:

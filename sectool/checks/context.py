@@ -63,8 +63,11 @@ class CheckContext:
         return context
 
     @classmethod
-    def from_texts(cls, tree: Tree, texts: dict[DocId, str]) -> CheckContext:
-        """A context over given document texts (a version being designated), not the files.
+    def from_texts(
+        cls, tree: Tree, texts: dict[DocId, str], parsed: dict[DocId, Document] | None = None
+    ) -> CheckContext:
+        """A context over given document texts (a version being designated), not the files;
+        ``parsed`` holds documents already parsed from exactly those texts.
 
         Raises MalformedDocument when a text does not parse.
         """
@@ -72,7 +75,8 @@ class CheckContext:
         for doc_id, text in texts.items():
             context.files.add(doc_id.path)
             context.texts[doc_id] = text
-            context.documents[doc_id] = parse_document(text, doc_id)
+            known = (parsed or {}).get(doc_id)
+            context.documents[doc_id] = known or parse_document(text, doc_id)
         return context
 
     def _load_changes(self) -> None:

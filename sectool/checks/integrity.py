@@ -35,11 +35,13 @@ def _approved(context: CheckContext) -> list[Finding]:
     if not approved:
         return []
     onto = tree.snapshot(latest.version) if latest else None
+    # the working tree's documents, parsed already: reused where they equal the version's
+    known = {d: (context.texts[d], doc) for d, doc in context.documents.items()}
     out = []
     for change in approved:
         try:
             after, _, _ = apply_changes(tree, [change], onto, f"SEC {latest and latest.version}")
-            found = designated_findings(tree, onto, after)
+            found = designated_findings(tree, onto, after, known)
         except SectoolError:
             continue  # the changes rules report a change set that does not apply or parse
         for f in found:
