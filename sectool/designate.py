@@ -31,7 +31,7 @@ from sectool.errors import (
     UnsupportedState,
 )
 from sectool.integrity import content_findings, edited_outside, lifecycle_problem, lost_designations
-from sectool.model import DocId, Finding, Version, looks_like_version, parse_date
+from sectool.model import DocId, Finding, Severity, Version, looks_like_version, parse_date
 from sectool.records import (
     CHANGELOG,
     add_to_changelog,
@@ -308,7 +308,7 @@ def designated_findings(
         return {
             Finding(f.rule, f.severity, f.message, path=f.path, clause=f.clause)
             for f in found
-            if f.severity == "error"
+            if f.severity is Severity.ERROR
         }
 
     return sorted(errors(new) - errors(old), key=lambda f: (f.path or "", f.message))

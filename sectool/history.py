@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 
 from sectool.errors import SectoolError
-from sectool.model import ClauseRef, DocId, Finding
+from sectool.model import ClauseRef, DocId, Finding, Severity
 from sectool.records import record_from_tag
 from sectool.register import REGISTER, Register, VersionRecord
 from sectool.tree import Tree, decode
@@ -106,7 +106,9 @@ def verify(tree: Tree) -> list[Finding]:
         else:
             message = f"tag {name} names a version the register does not record"
             hint = "a designation tag was made by hand; remove it"
-        findings.append(Finding("history.unknown-tag", "error", message, hint, path=REGISTER))
+        findings.append(
+            Finding("history.unknown-tag", Severity.ERROR, message, hint, path=REGISTER)
+        )
     previous = None
     for record in register.ordered():
         findings += _verify_version(tree, record, tags)
@@ -139,7 +141,7 @@ def _verify_signature(
     return [
         Finding(
             rule,
-            "error",
+            Severity.ERROR,
             f"{message}, but SEC {previous.version}'s {DESIGNATORS} requires a listed designator"
             if previous
             else message,
@@ -186,7 +188,7 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
         return [
             Finding(
                 "history.missing-tag",
-                "error",
+                Severity.ERROR,
                 f"SEC {record.version} has no tag {record.tag}",
                 "the tag was deleted; restore it from a clone or backup",
                 path=where,
@@ -197,7 +199,7 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
         out.append(
             Finding(
                 "history.lightweight-tag",
-                "error",
+                Severity.ERROR,
                 f"{record.tag} is not an annotated designation tag",
                 "the tag was replaced by hand; restore the original",
                 path=where,
@@ -208,7 +210,7 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
         out.append(
             Finding(
                 "history.tag-record",
-                "error",
+                Severity.ERROR,
                 f"{record.tag}'s record does not match the register's SEC {record.version}",
                 "the tag or the register was edited",
                 path=where,
@@ -221,7 +223,7 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
         out.append(
             Finding(
                 "history.moved-tag",
-                "error",
+                Severity.ERROR,
                 f"{record.tag} points at a commit that is not SEC {record.version}'s designation",
                 "the tag was moved; put it back on the designation commit",
                 path=where,
@@ -236,7 +238,7 @@ def _verify_version(tree: Tree, record: VersionRecord, tags) -> list[Finding]:
         out.append(
             Finding(
                 "history.moved-tag",
-                "error",
+                Severity.ERROR,
                 f"{record.tag} points after SEC {record.version}'s designation commit",
                 "the tag was moved; put it back on the designation commit",
                 path=where,
@@ -255,7 +257,7 @@ def _verify_documents(
         out.append(
             Finding(
                 "history.document-log",
-                "error",
+                Severity.ERROR,
                 f"SEC {record.version}'s Document Log differs from its record",
                 "the register was edited outside a designation",
                 path=REGISTER,
@@ -268,7 +270,7 @@ def _verify_documents(
             out.append(
                 Finding(
                     "history.missing-document",
-                    "error",
+                    Severity.ERROR,
                     f"{entry.doc_id} is missing from SEC {record.version}",
                     "the designation commit lacks the file",
                     path=entry.path,
@@ -287,7 +289,7 @@ def _verify_head(tree: Tree, latest: VersionRecord) -> list[Finding]:
         out.append(
             Finding(
                 "history.edited-outside-designation",
-                "error",
+                Severity.ERROR,
                 f"{what} was committed with changes since SEC {latest.version} "
                 "without a designation",
                 "revert the commit, and record the edit as a change set",

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sectool.model import DocId, Finding
+from sectool.model import DocId, Finding, Severity
 from sectool.records import record_from_tag
 from sectool.register import REGISTER, Register
 from sectool.tree import FOLDERS, Tree, decode
@@ -105,7 +105,7 @@ def edited_outside(tree: Tree, rev: str | None = None) -> list[Finding]:
         out.append(
             Finding(
                 "integrity.edited-outside-designation",
-                "error",
+                Severity.ERROR,
                 f"{what} differs from SEC {latest.version} without a designation",
                 f"record the edit as a change set (`sectool mod new ID --title ...`, then "
                 f"`sectool mod record ID`), or undo it with `git checkout {latest.tag} -- {path}`",
@@ -144,7 +144,7 @@ def lost_designations(tree: Tree, rev: str = "HEAD") -> list[Finding]:
             out.append(
                 Finding(
                     "integrity.lost-designation",
-                    "error",
+                    Severity.ERROR,
                     f"SEC {version} (tag {name}) is not in the history of {rev}",
                     f"bring it in (`git merge {name}`) or switch to the branch that holds it",
                 )
@@ -161,7 +161,7 @@ def content_findings(tree: Tree, texts: dict[DocId, str], changes) -> list[Findi
             out.append(
                 Finding(
                     "integrity.control-character",
-                    "error",
+                    Severity.ERROR,
                     f"{doc_id.path} holds the control character {found[1]}",
                     "delete it (often pasted from Word); legal text allows tabs and line breaks",
                     path=doc_id.path,
@@ -174,7 +174,7 @@ def content_findings(tree: Tree, texts: dict[DocId, str], changes) -> list[Findi
             out.append(
                 Finding(
                     "integrity.control-character",
-                    "error",
+                    Severity.ERROR,
                     f"{change.id}'s title holds the control character {found[1]}",
                     f"retitle it with `sectool mod edit {change.id}`",
                     path=change.manifest_path,

@@ -221,12 +221,29 @@ def looks_like_date(text: str) -> bool:
     return bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()))
 
 
+class Severity(StrEnum):
+    """How much a finding matters, lowest first (``check --fail-on`` names the lowest that
+    fails). Its value is the word the JSON, the text report and GitHub annotations print."""
+
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        """1 for a warning, 2 for an error: a finding fails a check when its rank is at least
+        the --fail-on severity's."""
+        return list(Severity).index(self) + 1
+
+
 @dataclass(frozen=True)
 class Finding:
-    """A problem found in content or history: data, not an exception."""
+    """A problem found in content or history: data, not an exception.
+
+    ``severity`` also accepts its word ("error"); an unknown word is a ValueError.
+    """
 
     rule: str
-    severity: str  # error | warning
+    severity: Severity
     message: str
     hint: str = ""
     path: str | None = None
@@ -243,3 +260,6 @@ class Finding:
             "message": self.message,
             "hint": self.hint,
         }
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "severity", Severity(self.severity))

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from sectool.checks import CheckResult
 from sectool.diff import compare_documents
 from sectool.document import parse_document
 from sectool.errors import SectoolError, UnknownReference
-from sectool.model import DocId, Kind
+from sectool.model import DocId, Finding, Kind, Severity
 from sectool.publish import export
 from sectool.tree import Tree
 
@@ -42,3 +44,20 @@ def test_error_classes_are_plain_subclasses_with_their_own_code():
     assert issubclass(UnknownReference, SectoolError)
     assert UnknownReference.code == "unknown-reference"
     assert UnknownReference.__doc__ == "No such document or clause."
+
+
+def test_severity_is_an_enum_that_prints_and_serialises_as_its_word():
+    finding = Finding("structure.gap", "error", "M1.3 is missing")
+    assert finding.severity is Severity.ERROR
+    assert f"{finding.severity}[{finding.rule}]" == "error[structure.gap]"
+    assert json.dumps(finding.as_json()["severity"]) == '"error"'
+    assert Severity.WARNING.rank < Severity.ERROR.rank
+    with pytest.raises(ValueError):
+        Finding("structure.gap", "fatal", "no such severity")  # type: ignore[arg-type]
+
+
+def test_fail_on_compares_severities_by_rank():
+    warning = Finding("terms.unused", Severity.WARNING, "'Party' is never used")
+    result = CheckResult([warning], documents=1, change_sets=0)
+    assert result.failed(Severity.WARNING) and not result.failed(Severity.ERROR)
+    assert result.summary()["warnings"] == 1 and result.summary()["errors"] == 0

@@ -11,10 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sectool.checks.context import CheckContext
-from sectool.model import Finding
+from sectool.model import Finding, Severity
 from sectool.tree import Tree
-
-SEVERITY_RANK = {"warning": 1, "error": 2}
 
 
 @dataclass
@@ -24,16 +22,17 @@ class CheckResult:
     change_sets: int
     scope: list[str] = field(default_factory=list)
 
-    def count(self, severity: str) -> int:
+    def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity == severity)
 
-    def failed(self, fail_on: str) -> bool:
-        return any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on] for f in self.findings)
+    def failed(self, fail_on: Severity) -> bool:
+        """Whether any finding is at or above ``fail_on``."""
+        return any(f.severity.rank >= fail_on.rank for f in self.findings)
 
     def summary(self) -> dict:
         return {
-            "errors": self.count("error"),
-            "warnings": self.count("warning"),
+            "errors": self.count(Severity.ERROR),
+            "warnings": self.count(Severity.WARNING),
             "documents": self.documents,
             "change_sets": self.change_sets,
         }

@@ -10,7 +10,7 @@ from sectool.checks.context import CheckContext
 from sectool.document import parse_document
 from sectool.errors import SectoolError
 from sectool.integrity import lifecycle_problem
-from sectool.model import ClauseRef, DocId, Finding
+from sectool.model import ClauseRef, DocId, Finding, Severity
 from sectool.references import extract_references
 
 
@@ -28,7 +28,7 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
         try:
             report = check_changes(context.tree, pending)
         except SectoolError as exc:  # pragma: no cover - problems are caught per change set
-            return out + [Finding("changes.not-applying", "error", exc.message, exc.hint)]
+            return out + [Finding("changes.not-applying", Severity.ERROR, exc.message, exc.hint)]
         out += _applies(context, report)
         out += _impact(context, [context.changes[i] for i in pending], report.merges)
     return out
@@ -41,7 +41,7 @@ def _lifecycle(context: CheckContext, change: ChangeSet) -> list[Finding]:
         out.append(
             Finding(
                 "changes.lifecycle",
-                "error",
+                Severity.ERROR,
                 f"{change.id} is {change.state} but {problem}",
                 "change state only with `sectool mod advance`",
                 **_at(change),
@@ -54,7 +54,7 @@ def _lifecycle(context: CheckContext, change: ChangeSet) -> list[Finding]:
             out.append(
                 Finding(
                     "changes.lifecycle",
-                    "error",
+                    Severity.ERROR,
                     f"{change.id} says it was implemented in SEC "
                     f"{change.implemented_in}, which does not record it",
                     "only designation marks a change set implemented",
@@ -66,7 +66,7 @@ def _lifecycle(context: CheckContext, change: ChangeSet) -> list[Finding]:
             out.append(
                 Finding(
                     "changes.lifecycle",
-                    "error",
+                    Severity.ERROR,
                     f"{change.id} is based on SEC {change.base}, which is not a designated version",
                     "rebase it onto a designated version",
                     **_at(change),
@@ -76,7 +76,7 @@ def _lifecycle(context: CheckContext, change: ChangeSet) -> list[Finding]:
             out.append(
                 Finding(
                     "changes.lifecycle",
-                    "error",
+                    Severity.ERROR,
                     f"{change.id} is approved but has no legal text",
                     f"record it with `sectool mod record {change.id}`",
                     **_at(change),
@@ -87,7 +87,7 @@ def _lifecycle(context: CheckContext, change: ChangeSet) -> list[Finding]:
             out.append(
                 Finding(
                     "changes.manifest",
-                    "error",
+                    Severity.ERROR,
                     f"{change.id} names {doc_id} but has no diff for it",
                     "record the change set again",
                     **_at(change),
@@ -106,7 +106,7 @@ def _registered(context: CheckContext) -> list[Finding]:
                 out.append(
                     Finding(
                         "changes.lifecycle",
-                        "error",
+                        Severity.ERROR,
                         f"SEC {record.version} implemented {item['id']}, but "
                         f"{FOLDER}/{item['id']} does not say so",
                         "restore the change set from the version's tag",
@@ -123,7 +123,7 @@ def _applies(context: CheckContext, report: CheckReport) -> list[Finding]:
         out.append(
             Finding(
                 "changes.not-applying",
-                "error",
+                Severity.ERROR,
                 f"{item['id']} does not apply to SEC {report.latest}: {item['reason']}",
                 f"rebase it: `sectool mod rebase {item['id']}`",
                 **_at(change),
@@ -135,7 +135,7 @@ def _applies(context: CheckContext, report: CheckReport) -> list[Finding]:
         out.append(
             Finding(
                 "changes.conflict",
-                "error" if both_approved else "warning",
+                Severity.ERROR if both_approved else Severity.WARNING,
                 conflict.describe(),
                 "both are approved and would be designated together: rebase one onto the other"
                 if both_approved
@@ -190,7 +190,7 @@ def _broken(change: ChangeSet, removed: dict, after: dict) -> list[Finding]:
             out.append(
                 Finding(
                     "impact.reference",
-                    "warning",
+                    Severity.WARNING,
                     f"{change.id} {what} {target}, which {where} refers to "
                     f"({doc_id.path}:{ref.line})",
                     f"update the reference in {where} within {change.id}, or keep the clause",

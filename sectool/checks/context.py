@@ -8,7 +8,7 @@ from pathlib import Path
 from sectool.changes.changeset import FOLDER, MANIFEST, ChangeSet
 from sectool.document import Document, parse_document
 from sectool.errors import SectoolError
-from sectool.model import ClauseRef, DocId, Finding
+from sectool.model import ClauseRef, DocId, Finding, Severity
 from sectool.tree import FOLDERS, Tree, decode
 
 
@@ -35,7 +35,7 @@ class CheckContext:
                     context.problems.append(
                         Finding(
                             "structure.file-name",
-                            "error",
+                            Severity.ERROR,
                             f"{rel} is not named like a document",
                             "name it sections/<Letter>.md, schedules/<N>.md or appendices/"
                             "<Letters>.md",
@@ -51,7 +51,7 @@ class CheckContext:
                     context.problems.append(
                         Finding(
                             "structure.parse",
-                            "error",
+                            Severity.ERROR,
                             exc.message,
                             exc.hint,
                             path=rel,
@@ -86,7 +86,7 @@ class CheckContext:
                 change = ChangeSet.loads(decode(manifest.read_bytes(), rel), rel)
             except SectoolError as exc:
                 self.change_problems.append(
-                    Finding("changes.manifest", "error", exc.message, exc.hint, path=rel)
+                    Finding("changes.manifest", Severity.ERROR, exc.message, exc.hint, path=rel)
                 )
                 continue
             self.changes[change.id] = change

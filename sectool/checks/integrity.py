@@ -10,7 +10,7 @@ from __future__ import annotations
 from sectool.checks.context import CheckContext
 from sectool.errors import SectoolError
 from sectool.integrity import LEGAL_FOLDERS, content_findings, edited_outside, lost_designations
-from sectool.model import Finding
+from sectool.model import Finding, Severity
 
 
 def check(context: CheckContext, changed: set[str] | None) -> list[Finding]:
@@ -48,7 +48,7 @@ def _approved(context: CheckContext) -> list[Finding]:
             out.append(
                 Finding(
                     "changes.designated-text",
-                    "error",
+                    Severity.ERROR,
                     f"designating {change.id} would leave {f.path} with: {f.message}",
                     "fix the change set and record it again before it is designated",
                     path=change.manifest_path,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sectool.checks.context import CheckContext
 from sectool.document import _components
-from sectool.model import ClauseRef, Finding
+from sectool.model import ClauseRef, Finding, Severity
 from sectool.references import Reference, extract_references
 
 
@@ -31,7 +31,7 @@ def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
         return [
             Finding(
                 "references.unresolved",
-                "error",
+                Severity.ERROR,
                 f"'{ref.text}' refers to {name}: {what}",
                 "correct the reference, or add what it names",
                 **_where(ref),
@@ -44,7 +44,7 @@ def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
             out.append(
                 Finding(
                     "references.unresolved",
-                    "error",
+                    Severity.ERROR,
                     f"'{ref.text}' ends at {ref.end}: no such clause",
                     "correct the end of the range",
                     **_where(ref),
@@ -54,7 +54,7 @@ def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
             out.append(
                 Finding(
                     "references.range",
-                    "error",
+                    Severity.ERROR,
                     f"'{ref.text}' runs backwards",
                     "write the lower clause first",
                     **_where(ref),
@@ -64,7 +64,7 @@ def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
         out.append(
             Finding(
                 "references.heading",
-                "error",
+                Severity.ERROR,
                 f"'{ref.text}': {name} is headed '{heading}'",
                 f"write ({heading}), or correct the clause number",
                 **_where(ref),

@@ -6,12 +6,12 @@ import json
 from itertools import groupby
 from xml.etree import ElementTree as ET
 
-from sectool.checks import SEVERITY_RANK, CheckResult
-from sectool.model import Finding
+from sectool.checks import CheckResult
+from sectool.model import Finding, Severity
 
 
 def summary_line(result: CheckResult) -> str:
-    errors, warnings = result.count("error"), result.count("warning")
+    errors, warnings = result.count(Severity.ERROR), result.count(Severity.WARNING)
     return (
         f"{errors} error(s), {warnings} warning(s) in {result.documents} document(s) and "
         f"{result.change_sets} change set(s)"
@@ -74,9 +74,9 @@ def render_github(result: CheckResult) -> str:
     return "\n".join(out) + "\n"
 
 
-def render_junit(result: CheckResult, fail_on: str) -> str:
+def render_junit(result: CheckResult, fail_on: Severity) -> str:
     """JUnit XML: a test case per finding (failing at or above --fail-on)."""
-    failures = [f for f in result.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[fail_on]]
+    failures = [f for f in result.findings if f.severity.rank >= fail_on.rank]
     suite = ET.Element(
         "testsuite",
         name="sectool check",

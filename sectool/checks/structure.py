@@ -7,7 +7,7 @@ import re
 
 from sectool.checks.context import CheckContext
 from sectool.document import _components
-from sectool.model import Finding, Kind
+from sectool.model import Finding, Kind, Severity
 
 _NUMBERED_HEADING = re.compile(r"#{2,6}[ \t]+([A-Z]?\d[\w.]*)(?:[ \t]|$)")
 
@@ -45,7 +45,7 @@ def _gaps(document) -> list[Finding]:
             out.append(
                 Finding(
                     "structure.gap",
-                    "error",
+                    Severity.ERROR,
                     f"{document.doc_id}: {block.clause} follows "
                     f"{_name(block.clause, prev[0], prev[1])}; {missing} is missing",
                     "number clauses without gaps; keep a deleted clause as '[Not used]'",
@@ -73,7 +73,7 @@ def _headings(document) -> list[Finding]:
             out.append(
                 Finding(
                     "structure.heading",
-                    "error",
+                    Severity.ERROR,
                     f"heading {block.clause} has no title",
                     f"write it as: ## {block.clause} Title",
                     path=path,
@@ -93,7 +93,7 @@ def _headings(document) -> list[Finding]:
                 out.append(
                     Finding(
                         "structure.heading",
-                        "error",
+                        Severity.ERROR,
                         f"heading '{m.group(1)}' is not a sub-section of {document.doc_id}",
                         hint,
                         path=path,
@@ -112,7 +112,7 @@ def _log(context: CheckContext) -> list[Finding]:
             out.append(
                 Finding(
                     "structure.log-missing-file",
-                    "error",
+                    Severity.ERROR,
                     f"the Document Log lists {doc_id} but {entry.path} is missing",
                     "restore the file, or remove the document by a change set",
                     path="register.json",
@@ -122,7 +122,7 @@ def _log(context: CheckContext) -> list[Finding]:
             out.append(
                 Finding(
                     "structure.log-title",
-                    "error",
+                    Severity.ERROR,
                     f"{doc_id} is titled '{context.documents[doc_id].title}' but the "
                     f"Document Log says '{entry.title}'",
                     "titles change only by designation; restore one or the other",
@@ -134,7 +134,7 @@ def _log(context: CheckContext) -> list[Finding]:
         out.append(
             Finding(
                 "structure.log-extra-file",
-                "error",
+                Severity.ERROR,
                 f"{doc_id.path} is not in the Document Log",
                 "add a document through a change set (`sectool mod record`), "
                 "not by committing the file",

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sectool.checks.context import CheckContext
-from sectool.model import DocId, Finding, Kind
+from sectool.model import DocId, Finding, Kind, Severity
 from sectool.references import block_spans, extract_references
 
 GLOSSARY = DocId(Kind.SECTION, "A")
@@ -112,7 +112,7 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
             out.append(
                 Finding(
                     "terms.unused",
-                    "warning",
+                    Severity.WARNING,
                     f"'{d.term}' is defined but never used",
                     "use it, or remove the definition",
                     path=d.doc_id.path,
@@ -212,7 +212,7 @@ def _pointers(context: CheckContext, scope) -> list[Finding]:
             out.append(
                 Finding(
                     "terms.pointer",
-                    "error",
+                    Severity.ERROR,
                     f"'{block.label}' points elsewhere but names no clause",
                     "write: has the meaning given to that expression in Section D7.1",
                     path=GLOSSARY.path,
@@ -228,7 +228,7 @@ def _pointers(context: CheckContext, scope) -> list[Finding]:
             out.append(
                 Finding(
                     "terms.pointer",
-                    "error",
+                    Severity.ERROR,
                     f"'{block.label}' is said to be defined in {target.text}, "
                     "which does not define it",
                     f"define it there as (the **{block.label}**), or correct the pointer",
@@ -252,7 +252,7 @@ def _undefined(words: list[str], covered: list[bool], doc_id: DocId, block) -> l
     return [
         Finding(
             "terms.undefined",
-            "warning",
+            Severity.WARNING,
             f"'{phrase}' is capitalised like a defined term but is defined nowhere",
             "define it in Section A1.1, or write it in lower case",
             path=doc_id.path,

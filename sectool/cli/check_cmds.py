@@ -6,6 +6,7 @@ import click
 
 from sectool.cli import cli
 from sectool.cli.common import tree_from, use_colour, working_dir
+from sectool.model import Severity
 
 
 @cli.command()
@@ -19,7 +20,7 @@ from sectool.cli.common import tree_from, use_colour, working_dir
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["error", "warning"]),
+    type=click.Choice([s.value for s in reversed(Severity)]),
     default="error",
     show_default=True,
     help="The lowest severity that makes the exit code 1.",
@@ -49,7 +50,7 @@ def check(ctx, targets, fmt, fail_on, changed_since) -> None:
     elif fmt == "github":
         click.echo(render_github(result), nl=False)
     elif fmt == "junit":
-        click.echo(render_junit(result, fail_on), nl=False)
+        click.echo(render_junit(result, Severity(fail_on)), nl=False)
     elif use_colour():
         from rich.console import Console
         from rich.text import Text
@@ -66,4 +67,4 @@ def check(ctx, targets, fmt, fail_on, changed_since) -> None:
             console.print(Text(line, style=styles.get(style, "")))
     else:
         click.echo("\n".join(line for line, _ in render_text(result)))
-    ctx.exit(1 if result.failed(fail_on) else 0)
+    ctx.exit(1 if result.failed(Severity(fail_on)) else 0)
