@@ -10,7 +10,7 @@ from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
-    """Documented process exit codes (the README's table is generated from the same meaning)."""
+    """Documented process exit codes (tests/test_errors.py checks the README's table)."""
 
     OK = 0
     FINDINGS = 1  # the command ran and found something (conflicts, check findings, tampering)
@@ -21,6 +21,15 @@ class ExitStatus(IntEnum):
     STATE = 6  # the repository is not in a state that allows this (dirty tree, lock, no tree)
     UNAVAILABLE = 69  # a program sectool needs (LibreOffice, for PDF) is missing, failed or hung
     INTERNAL = 70  # a bug: please report it
+    INTERRUPTED = 130  # stopped by Ctrl-C (SIGINT) or a closed output pipe; nothing half-written
+
+
+# Codes the CLI boundary gives to failures that are not SectoolErrors: code -> (exit, meaning).
+BOUNDARY_CODES = {
+    "usage": (ExitStatus.USAGE, "A bad option or argument (click's usage errors)."),
+    "file-system": (ExitStatus.STATE, "The file system refused a read or write."),
+    "internal": (ExitStatus.INTERNAL, "A bug in sectool."),
+}
 
 
 class SectoolError(Exception):

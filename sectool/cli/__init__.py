@@ -26,7 +26,7 @@ class SectoolGroup(click.Group):
             prefix = f"{where}: " if where else ""
             _report(ctx, exc.code, prefix + exc.message, exc.hint, exc.exit_code)
         except (KeyboardInterrupt, BrokenPipeError):
-            ctx.exit(130)
+            ctx.exit(ExitStatus.INTERRUPTED)
         except OSError as exc:  # the file system refused: not a bug, and nothing was half-done
             where = f": {exc.filename}" if exc.filename else ""
             hint = "check that the path exists, is of the right kind, and that you may write there"
@@ -36,6 +36,30 @@ class SectoolGroup(click.Group):
         except Exception as exc:  # a bug: say so plainly, keep the traceback for --debug
             hint = "this is a bug in sectool; rerun with --debug for the traceback and report it"
             _report(ctx, "internal", f"{type(exc).__name__}: {exc}", hint, ExitStatus.INTERNAL)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        """Run the CLI. Usage mistakes leave as one ``error[usage]`` line plus a hint (exit 2),
+        not click's three-line message, and ``--debug`` is accepted anywhere before ``--``."""
+        argv = list(sys.argv[1:] if args is None else args)
+        end = argv.index("--") if "--" in argv else len(argv)
+        if "--debug" in argv[:end]:  # where the internal-error hint tells users to put it
+            argv = ["--debug", *(a for a in argv[:end] if a != "--debug"), *argv[end:]]
+        if not standalone_mode:
+            return super().main(argv, prog_name, complete_var, standalone_mode, **extra)
+        try:
+            status = super().main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            message = " ".join(exc.format_message().split())
+            where = exc.ctx.command_path if exc.ctx else (prog_name or "sectool")
+            click.echo(f"error[usage]: {message}", err=True)
+            click.echo(f"  hint: see '{where} --help'", err=True)
+            sys.exit(ExitStatus.USAGE)
+        except click.ClickException as exc:  # none is raised today; keep click's own form
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:  # Ctrl-C at a prompt, or end of input
+            sys.exit(ExitStatus.INTERRUPTED)
+        sys.exit(status if isinstance(status, int) else ExitStatus.OK)
 
     # The top-level commands in the order a user meets them: set up, read, draft, designate,
     # publish, check. Sub-groups (mod) keep the order their commands were written in.
