@@ -19,13 +19,22 @@ from typing import Any, NoReturn
 
 from sectool.errors import MalformedDocument
 from sectool.model import DocId, Kind
+from sectool.numbering import (
+    BARE_NUMBER,
+    INSERTION,
+    SECTION_NUMBER,
+    SUB_TOKEN,
+    SubNumber,
+    number_parts,
+)
 
 TITLE = re.compile(r"# (Section|Schedule|Appendix) ([A-Z]{1,2}|[1-9][0-9]*): (\S.*)")
 _HEADING = re.compile(r"(#{2,6})[ \t]+(.*)")
-_SUB = re.compile(r"\(([a-z]{1,2}|[A-Z])\)(?:[ \t]|$)")
-_SECTION_NUMBER = r"[A-Z]\d+[A-Z]?(?:\.\d+[A-Z]?)*"
-_BARE_NUMBER = r"\d+[A-Z]?(?:\.\d+[A-Z]?)*"
-_BARE_PARAGRAPH = r"\d+[A-Z]?(?:\.\d+[A-Z]?)+"
+_SUB = re.compile(rf"\(({SUB_TOKEN})\)(?:[ \t]|$)")
+# Before insertions and numerals were read, only these tokens were sub-paragraphs; a line
+# starting with any other token that continues no list (a "(see)") stays text, as it was.
+_STRICT_TOKEN = re.compile(r"[a-z]{1,2}|[A-Z]")
+_BARE_PARAGRAPH = rf"\d+{INSERTION}(?:\.\d+{INSERTION})+"
 
 # Levels decide where a clause's text ends: at the next block of the same or a lower level.
 TITLE_LEVEL, HEADING_LEVEL, TOPIC_LEVEL, PARAGRAPH_LEVEL = 0, 1, 2, 3
@@ -60,6 +69,8 @@ class Document:
     blocks: list[Block]
     index: dict[str, int] = field(default_factory=dict)
     cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)  # derived data
+    # (line, message) where a letter/numeral reading of a sub-paragraph was a guess
+    ambiguities: list[tuple[int, str]] = field(default_factory=list, compare=False)
 
     def __str__(self) -> str:
         return "".join(b.raw for b in self.blocks)
@@ -79,7 +90,7 @@ class Document:
 
     def clause_text(self, clause: str) -> str:
         start, end = self.span(clause)
-        return "".join(b.raw for b in self.blocks[start:end]).rstrip("\r\n") + "\n"
+        return block_text("".join(b.raw for b in self.blocks[start:end])) + "\n"
 
     def heading_of(self, clause: str) -> str:
         """A clause's own heading (sub-sections) or the term it defines (glossary entries)."""
@@ -87,82 +98,26 @@ class Document:
         return self.blocks[i].label if i is not None else ""
 
 
-def _roman(s: str) -> int | None:
-    values = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
-    if not s or any(c not in values for c in s):
-        return None
-    total = 0
-    for a, b in zip(s, s[1:] + " ", strict=False):
-        v = values[a]
-        total += -v if b != " " and values[b] > v else v
-    return total if _to_roman(total) == s else None
-
-
-def _to_roman(n: int) -> str:
-    out = ""
-    for v, sym in (
-        (100, "c"),
-        (90, "xc"),
-        (50, "l"),
-        (40, "xl"),
-        (10, "x"),
-        (9, "ix"),
-        (5, "v"),
-        (4, "iv"),
-        (1, "i"),
-    ):
-        while n >= v:
-            out += sym
-            n -= v
-    return out
-
-
-def _next_alpha(s: str) -> str:
-    if s == "z":
-        return "aa"
-    if len(s) == 2:
-        return chr(ord(s[0]) + 1) * 2 if s[0] != "z" else ""
-    return chr(ord(s) + 1)
-
-
-def _is_next(style: str, prev: str, token: str) -> bool:
-    if style == "roman":
-        value = _roman(prev)
-        return value is not None and _roman(token) == value + 1
-    if style == "upper":
-        return token.isupper() and len(token) == 1 and ord(token) == ord(prev) + 1
-    return token.islower() and token == _next_alpha(prev)
-
-
-_FIRST = {"a": "alpha", "i": "roman", "A": "upper"}
-
-
 _BLANK_RUN = re.compile(r"\n(?:[ \t\r\f\v]*\n)+")
-_MARKER_LINE = {
-    True: re.compile(rf"\n(?=#|\((?:[a-z]{{1,2}}|[A-Z])\)[ \t]|{_SECTION_NUMBER}[ \t])"),
-    False: re.compile(r"\n(?=#|\((?:[a-z]{1,2}|[A-Z])\)[ \t])"),
-}
 
 
 def split_blocks(text: str, kind: Kind) -> list[tuple[int, str]]:
     """Split source text into (first line number, raw text) blocks, losing nothing.
 
-    A block starts after a run of blank lines, or at a line that starts a heading, a
-    sub-paragraph or (in sections) a numbered paragraph; blank lines stay with the block
-    before them. Works on offsets into ``text``, so nothing is copied but the blocks.
+    A block starts only after a run of blank lines (lines of nothing but spaces count as
+    blank), which stay with the block before them: a line break inside a paragraph is a hard
+    wrap, even when the next line starts with a clause number or a reference ("F8.6 shall").
+    ``kind`` is kept for callers; the rule is the same for every kind of document. Works on
+    offsets into ``text``, so nothing is copied but the blocks.
     """
     content_end = len(text.rstrip())
     if not content_end:
         return []
-    # a block starts where a run of blank lines ends, or at a marker line inside a paragraph
     cut_set = {0, len(text)}
     cut_set.update(
         m.end()
         for m in _BLANK_RUN.finditer(text, 0, content_end + 1)
         if m.start() > 0 and m.end() < content_end
-    )
-    cut_set.update(
-        m.end() for m in _MARKER_LINE[kind is Kind.SECTION].finditer(text, 0, content_end)
     )
     cuts = sorted(cut_set)
     blocks: list[tuple[int, str]] = []
@@ -176,9 +131,11 @@ def split_blocks(text: str, kind: Kind) -> list[tuple[int, str]]:
 class _Parser:
     """Walks the blocks once, keeping the open clause chain to number and check each one."""
 
-    def __init__(self, doc_id: DocId, path: str) -> None:
+    def __init__(self, doc_id: DocId, path: str, raw_blocks: list[tuple[int, str]]) -> None:
         self.doc_id = doc_id
         self.path = path
+        self.raw_blocks = raw_blocks  # to look at the next sibling when (i) could be either
+        self.ambiguities: list[tuple[int, str]] = []
         self.index: dict[str, int] = {}
         self.lines: dict[str, int] = {}
         self.heading: tuple[str, Components] | None = None  # (clause, components)
@@ -186,10 +143,10 @@ class _Parser:
         self.last_child: dict[str, tuple[int, str]] = {}  # parent clause -> last child's part
         self.anchor: str | None = None  # the paragraph that sub-paragraphs hang from
         self.anchor_level = PARAGRAPH_LEVEL
-        self.subs: list[tuple[str, str, str, int]] = []  # (style, token, clause, level)
+        self.subs: list[tuple[SubNumber, str, int]] = []  # (number, clause, level), open chain
         self.current: str | None = None
         number = (
-            rf"{doc_id.key}\d+[A-Z]?(?:\.\d+[A-Z]?)+"
+            rf"{doc_id.key}\d+{INSERTION}(?:\.\d+{INSERTION})+"
             if doc_id.kind is Kind.SECTION
             else _BARE_PARAGRAPH
         )
@@ -222,30 +179,21 @@ class _Parser:
         self.last_child[parent] = comps[-1]
 
 
-def _components(number: str) -> Components:
-    """ "M6.2A" -> ((6, ""), (2, "A")): comparable numbering."""
-    if number[:1].isalpha():
-        number = number[1:]
-    out = []
-    for part in number.split("."):
-        if part.isdigit():
-            out.append((int(part), ""))
-        elif part[:-1].isdigit() and part[-1:].isalpha():
-            out.append((int(part[:-1]), part[-1]))
-        else:
-            out.append((0, part))
-    return tuple(out)
-
-
 def parse_document(text: str, doc_id: DocId, path: str | None = None) -> Document:
     """Parse ``text`` as the document ``doc_id``; raise MalformedDocument with file:line."""
     path = path or doc_id.path
-    p = _Parser(doc_id, path)
     raw_blocks = split_blocks(text, doc_id.kind)
+    p = _Parser(doc_id, path, raw_blocks)
+    if text.startswith("\ufeff"):
+        p.fail(
+            "the file starts with a byte order mark (BOM, U+FEFF) before the title",
+            1,
+            "save the file as UTF-8 without a byte order mark (BOM)",
+        )
     if not raw_blocks:
         p.fail("the document is empty", 1, f"start it with a title line: # {doc_id}: Title")
     first_line, first_raw = raw_blocks[0]
-    m = TITLE.fullmatch(first_raw.splitlines()[0].rstrip("\r\n"))
+    m = TITLE.fullmatch(first_raw.partition("\n")[0].rstrip("\r"))
     if first_line != 1 or not m:
         p.fail(
             "the first line is not the document's title",
@@ -261,7 +209,7 @@ def parse_document(text: str, doc_id: DocId, path: str | None = None) -> Documen
     blocks = [Block(first_raw, 1, "title", None, TITLE_LEVEL, m.group(3).strip())]
     for line, raw in raw_blocks[1:]:
         blocks.append(_classify(p, raw, line, len(blocks)))
-    return Document(doc_id, m.group(3).strip(), blocks, p.index)
+    return Document(doc_id, m.group(3).strip(), blocks, p.index, ambiguities=p.ambiguities)
 
 
 def _classify(p: _Parser, raw: str, line: int, position: int) -> Block:
@@ -288,7 +236,7 @@ def _numbered_heading(h: re.Match[str], doc_id: DocId) -> re.Match[str] | None:
     """The number and title of a sub-section heading ("## M6 Party Details"), or None for a
     topic heading. Sub-section headings reset the parser's numbering state."""
     section = doc_id.kind is Kind.SECTION
-    number_re = _SECTION_NUMBER if section else _BARE_NUMBER
+    number_re = SECTION_NUMBER if section else BARE_NUMBER
     hm = re.fullmatch(rf"({number_re})(?:[ \t]+(.*))?", h.group(2))
     if hm and len(h.group(1)) == 2 and (not section or hm.group(1)[0] == doc_id.key):
         return hm
@@ -302,7 +250,7 @@ def _starts_subsection(raw: str, doc_id: DocId) -> bool:
 
 
 def _heading(p: _Parser, raw: str, line: int, position: int, number: str, title: str) -> Block:
-    comps = _components(number)
+    comps = number_parts(number)
     p.register(number, position, line)
     if p.heading is not None and comps <= p.heading[1]:
         p.fail(
@@ -318,7 +266,7 @@ def _heading(p: _Parser, raw: str, line: int, position: int, number: str, title:
 
 
 def _paragraph(p: _Parser, raw: str, line: int, position: int, number: str) -> Block:
-    comps = _components(number)
+    comps = number_parts(number)
     parent_comps = comps[:-1]
     parent = p.paragraphs.get(parent_comps)
     while parent is None and len(parent_comps) > 1:
@@ -343,45 +291,105 @@ def _paragraph(p: _Parser, raw: str, line: int, position: int, number: str) -> B
 
 def _subparagraph(p: _Parser, raw: str, line: int, position: int, token: str) -> Block:
     if p.anchor is None:
+        if not _STRICT_TOKEN.fullmatch(token):
+            return Block(raw, line, "text", p.current, TEXT_LEVEL)
         p.fail(
             f"sub-paragraph ({token}) has no numbered paragraph above it",
             line,
             "put it below the paragraph it belongs to",
         )
-    for depth in range(len(p.subs) - 1, -1, -1):
-        style, prev, _, level = p.subs[depth]
-        if _is_next(style, prev, token):
-            parent = p.subs[depth - 1][2] if depth else p.anchor
-            del p.subs[depth:]
-            return _push_sub(p, raw, line, position, style, token, parent, level)
-    first_style = _FIRST.get(token)
-    if first_style is None or any(s == first_style for s, *_ in p.subs):
-        where = p.subs[-1][2] if p.subs else p.anchor
+    options = _readings([n for n, _, _ in p.subs], token)
+    if not options:
+        if not _STRICT_TOKEN.fullmatch(token):
+            return Block(raw, line, "text", p.current, TEXT_LEVEL)
+        where = p.subs[-1][1] if p.subs else p.anchor
         p.fail(
             f"sub-paragraph ({token}) is out of order after {where}",
             line,
-            "number sub-paragraphs (a), (b), ... then (i), (ii), ... then (A), (B), ...",
+            "number sub-paragraphs (a), (b), ... then (i), (ii), ... then (A), (B), ... then "
+            "(I), (II), ...; insert with a letter: (aa) after (a), (za) after (z)",
             where,
         )
-    parent = p.subs[-1][2] if p.subs else p.anchor
-    level = (p.subs[-1][3] if p.subs else p.anchor_level) + 1
-    return _push_sub(p, raw, line, position, first_style, token, parent, level)
-
-
-def _push_sub(
-    p: _Parser,
-    raw: str,
-    line: int,
-    position: int,
-    style: str,
-    token: str,
-    parent: str,
-    level: int,
-) -> Block:
-    clause = f"{parent}({token})"
+    depth, number = options[0]
+    if len(options) > 1:
+        depth, number = _resolve(p, options, position, line, token)
+    parent = p.subs[depth - 1][1] if depth else p.anchor
+    level = p.subs[depth - 1][2] + 1 if depth else p.anchor_level + 1
+    del p.subs[depth:]
+    clause = f"{parent}{number}"
     p.register(clause, position, line)
-    p.subs.append((style, token, clause, level))
+    p.subs.append((number, clause, level))
     return Block(raw, line, "subparagraph", clause, level)
+
+
+def _readings(chain: list[SubNumber], token: str) -> list[tuple[int, SubNumber]]:
+    """Where ``token`` can go below the open ``chain``, as (depth, number): continuing an
+    open list, deepest first, then opening a list one level down."""
+    out = []
+    for depth in range(len(chain) - 1, -1, -1):
+        number = chain[depth].successors().get(token)
+        if number is not None:
+            out.append((depth, number))
+    first = SubNumber.first(token)
+    if first is not None and all(n.style != first.style for n in chain):
+        out.append((len(chain), first))
+    return out
+
+
+def _resolve(
+    p: _Parser, options: list[tuple[int, SubNumber]], position: int, line: int, token: str
+) -> tuple[int, SubNumber]:
+    """Choose between readings of an ambiguous token ((i) after (h): the letter, or a first
+    numeral) by the sub-paragraphs that follow it: the reading under which they all number
+    correctly wins. If both do, the first reading stays and the document records the guess
+    for ``check``."""
+    chain = [n for n, _, _ in p.subs]
+    after = _following_tokens(p, position)
+    fits = [o for o in options if _numbers_correctly(chain[: o[0]] + [o[1]], after)]
+    if len(fits) == 1:
+        return fits[0]
+    depth, number = options[0]
+    if fits:
+        where = p.subs[depth - 1][1] if depth else p.anchor
+        others = " or ".join(_describe(n) for _, n in options[1:])
+        p.ambiguities.append(
+            (line, f"({token}) under {where} is read as {_describe(number)}; it could be {others}")
+        )
+    return depth, number
+
+
+def _numbers_correctly(chain: list[SubNumber], tokens: list[str]) -> bool:
+    """Whether ``tokens`` all find a place after ``chain``, under some reading of each."""
+    for at, token in enumerate(tokens):
+        options = _readings(chain, token)
+        if len(options) > 1:
+            rest = tokens[at + 1 :]
+            return any(_numbers_correctly(chain[:d] + [n], rest) for d, n in options)
+        if options:
+            depth, number = options[0]
+            chain = chain[:depth] + [number]
+        elif _STRICT_TOKEN.fullmatch(token):
+            return False
+        # else a "(see)" line: text, as the parser reads it
+    return True
+
+
+def _describe(number: SubNumber) -> str:
+    kind = "numeral" if "roman" in number.style else "letter"
+    return f"the {kind} {number}"
+
+
+def _following_tokens(p: _Parser, position: int) -> list[str]:
+    """The tokens of the sub-paragraphs after ``position``, up to the next numbered block."""
+    out = []
+    for _, raw in p.raw_blocks[position + 1 :]:
+        first = raw.partition("\n")[0].rstrip("\r")
+        if first.startswith("#") or p.paragraph_re.match(first):
+            break
+        sm = _SUB.match(first) if first.startswith("(") else None
+        if sm:
+            out.append(sm.group(1))
+    return out
 
 
 _TERM_START = set('"“*_ ')
@@ -394,8 +402,15 @@ def _defined_term(first_line: str) -> str:
 
 
 def block_text(raw: str) -> str:
-    """A block's content without its separating blank lines (as :attr:`Block.text`)."""
+    """A block's content without its separating blank lines (as :attr:`Block.text`).
+
+    Lines of nothing but spaces after the content separate blocks: they are not text of the
+    clause above, so removing their spaces changes no clause."""
     text = raw.rstrip("\r\n")
+    cut = text.rfind("\n")
+    while cut >= 0 and not text[cut + 1 :].strip(" \t\r\f\v"):
+        text = text[:cut].rstrip("\r\n")
+        cut = text.rfind("\n")
     return "" if not text or text.isspace() else text
 
 
@@ -445,7 +460,7 @@ def parse_partial(
     bounds = sorted(set(starts) | {1})
     for first in sorted(windows):
         stop = next((b for b in bounds if b > first), len(raw_blocks))
-        p = _Parser(doc_id, doc_id.path)
+        p = _Parser(doc_id, doc_id.path, raw_blocks)
         for k in range(first, stop):
             line, raw = raw_blocks[k]
             blocks[k] = _classify(p, raw, line, k)

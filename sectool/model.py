@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from sectool.errors import BadDate, BadReference, BadVersion
+from sectool.numbering import BARE_NUMBER, SUB_NUMBER
 
 
 class Kind(StrEnum):
@@ -96,10 +97,9 @@ class DocId:
             return None
 
 
-# A clause number: a section paragraph "M6.2", "X1.17A", a heading "N4A", or bare "4.3.1".
-CLAUSE_NUMBER = r"(?:[A-Z]?\d+[A-Z]?(?:\.\d+[A-Z]?)*)"
-SUBPARA = r"\((?:[a-z]{1,2}|[ivxlc]+|[A-Z])\)"
-_CLAUSE = re.compile(rf"{CLAUSE_NUMBER}(?:{SUBPARA})*")
+# A clause number: a section paragraph "M6.2", "X1.17A", "1.1AA", a heading "N4A", or bare
+# "4.3.1", with sub-paragraphs "(a)", "(za)", "(ii)" (the grammar is sectool.numbering's).
+_CLAUSE = re.compile(rf"[A-Z]?(?:{BARE_NUMBER})(?:{SUB_NUMBER})*")
 
 
 @dataclass(frozen=True)

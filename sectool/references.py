@@ -13,10 +13,12 @@ from dataclasses import dataclass
 
 from sectool.document import Document
 from sectool.model import DocId, Kind
+from sectool.numbering import INSERTION, SUB_NUMBER
 
-_SUB = r"(?:\((?:[a-z]{1,2}|[ivxlc]+|[A-Z])\))*"
-_SECTION_CLAUSE = rf"[A-Z]\d+[A-Z]?(?:\.\d+[A-Z]?)*{_SUB}"
-_BARE_CLAUSE = rf"\d+[A-Z]?(?:\.\d+[A-Z]?)*{_SUB}"
+_SUB = rf"(?:{SUB_NUMBER})*"
+_PART = rf"\d+{INSERTION}"  # 6, 2A, 1AA, 4ZA
+_SECTION_CLAUSE = rf"[A-Z]{_PART}(?:\.{_PART})*{_SUB}"
+_BARE_PARAGRAPH = rf"{_PART}(?:\.{_PART})+{_SUB}"
 _DASH = r"\s*(?:-|–|—|to)\s*"
 _HEADING = r"(?:\s+\((?P<heading>[A-Z][^()]*)\))?"
 
@@ -25,12 +27,12 @@ _HEADING = r"(?:\s+\((?P<heading>[A-Z][^()]*)\))?"
 # schedule with an optional clause, or a local "paragraph 2.2".
 _REFERENCE = re.compile(
     rf"\bSections?\s+(?P<s_clause>{_SECTION_CLAUSE})"
-    rf"(?:{_DASH}(?P<s_end>(?:[A-Z])?\d+[A-Z]?(?:\.\d+[A-Z]?)*{_SUB}))?"
+    rf"(?:{_DASH}(?P<s_end>(?:[A-Z])?{_PART}(?:\.{_PART})*{_SUB}))?"
     rf"(?:\s+\((?P<s_heading>[A-Z][^()]*)\))?"
     rf"|\bSections?\s+(?P<d_key>[A-Z])\b(?!\d|\.\d)"
-    rf"|\bAppendix\s+(?P<a_key>[A-Z]{{1,2}})\b(?:\s+(?P<a_clause>\d+(?:\.\d+[A-Z]?)+{_SUB}))?"
-    rf"|\bSchedule\s+(?P<h_key>[1-9]\d*)\b(?:\s+(?P<h_clause>\d+(?:\.\d+[A-Z]?)+{_SUB}))?"
-    rf"|\bparagraphs?\s+(?P<p_clause>\d+(?:\.\d+[A-Z]?)+{_SUB})"
+    rf"|\bAppendix\s+(?P<a_key>[A-Z]{{1,2}})\b(?:\s+(?P<a_clause>{_BARE_PARAGRAPH}))?"
+    rf"|\bSchedule\s+(?P<h_key>[1-9]\d*)\b(?:\s+(?P<h_clause>{_BARE_PARAGRAPH}))?"
+    rf"|\bparagraphs?\s+(?P<p_clause>{_BARE_PARAGRAPH})"
 )
 _CUES = ("Section", "Appendix", "Schedule", "paragraph")
 

@@ -38,8 +38,8 @@ def doc(text: str, ref: str = "Section M"):
 
 def test_clause_tree_of_a_section():
     d = doc(
-        "# Section M: General\n\n## M6 Party Details\n\nM6.1 Intro:\n(a) one;\n(b) two:\n"
-        "(i) x; and\n(ii) y;\n(c) three.\n\nM6.2 Keep up to date.\n\n## M6A Inserted\n\n"
+        "# Section M: General\n\n## M6 Party Details\n\nM6.1 Intro:\n\n(a) one;\n\n(b) two:\n\n"
+        "(i) x; and\n\n(ii) y;\n\n(c) three.\n\nM6.2 Keep up to date.\n\n## M6A Inserted\n\n"
         "M6A.1 New.\n"
     )
     assert d.clauses() == [
@@ -54,12 +54,12 @@ def test_clause_tree_of_a_section():
         "M6A",
         "M6A.1",
     ]
-    assert d.clause_text("M6.1(b)") == "(b) two:\n(i) x; and\n(ii) y;\n"
+    assert d.clause_text("M6.1(b)") == "(b) two:\n\n(i) x; and\n\n(ii) y;\n"
     assert d.heading_of("M6") == "Party Details"
 
 
 def test_letter_i_after_h_is_a_letter_not_a_numeral():
-    body = "".join(f"({c}) item;\n" for c in "abcdefghij")
+    body = "".join(f"\n({c}) item;\n" for c in "abcdefghij")
     d = doc("# Section M: General\n\n## M1 X\n\nM1.1 List:\n" + body)
     assert "M1.1(i)" in d.clauses() and "M1.1(j)" in d.clauses()
     assert "M1.1(h)(i)" not in d.clauses()
@@ -78,7 +78,7 @@ def test_appendix_bare_numbering_nests_by_dots():
 def test_hard_wrapped_markdown_keeps_paragraphs_together():
     text = (
         "# Section M: General\n\n## M1 Commencement\n\nM1.1 This Code has effect\nfrom the "
-        "date\non which it was designated.\n(a) a wrapped\n    sub-paragraph;\n(b) and more.\n"
+        "date\non which it was designated.\n\n(a) a wrapped\n    sub-paragraph;\n\n(b) and more.\n"
     )
     d = doc(text)
     assert str(d) == text
@@ -100,7 +100,7 @@ def test_crlf_and_trailing_spaces_survive():
         ("# Section M: G\n\n## M1 A\n\nM1.2 a\n\nM1.1 b\n", 7, "out of order"),
         ("# Section M: G\n\n## M2 A\n\n## M1 B\n", 5, "out of order"),
         ("# Section M: G\n\n## M1 A\n\nM2.1 a\n", 5, "not under its heading"),
-        ("# Section M: G\n\n## M1 A\n\nM1.1 a\n(a) x\n(c) y\n", 7, "out of order"),
+        ("# Section M: G\n\n## M1 A\n\nM1.1 a\n\n(a) x\n\n(c) y\n", 9, "out of order"),
         ("# Section M: G\n\n## M1 A\n\n(a) x\n", 5, "no numbered paragraph"),
     ],
 )

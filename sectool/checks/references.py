@@ -4,8 +4,8 @@ heading given in brackets matches the heading of the clause it names."""
 from __future__ import annotations
 
 from sectool.checks.context import CheckContext
-from sectool.document import _components
 from sectool.model import ClauseRef, Finding, Severity
+from sectool.numbering import ClauseNumber
 from sectool.references import Reference, extract_references
 
 
@@ -50,7 +50,7 @@ def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
                     **_where(ref),
                 )
             )
-        elif ref.clause and _components(ref.end) < _components(ref.clause):
+        elif ref.clause and _backwards(ref.clause, ref.end):
             out.append(
                 Finding(
                     "references.range",
@@ -75,3 +75,11 @@ def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
 
 def _norm(text: str) -> str:
     return " ".join(text.split()).casefold()
+
+
+def _backwards(first: str, last: str) -> bool:
+    """Whether a range's last clause comes before its first in code order (M6.2A < M6.2AA)."""
+    try:
+        return ClauseNumber.parse(last) < ClauseNumber.parse(first)
+    except ValueError:
+        return False

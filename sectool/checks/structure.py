@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 
 from sectool.checks.context import CheckContext
-from sectool.document import _components
 from sectool.model import Finding, Kind, Severity
+from sectool.numbering import number_parts
 
 _NUMBERED_HEADING = re.compile(r"#{2,6}[ \t]+([A-Z]?\d[\w.]*)(?:[ \t]|$)")
 
@@ -22,7 +22,7 @@ def check(context: CheckContext) -> list[Finding]:
 
 def document_findings(document) -> list[Finding]:
     """Numbering and heading findings within one parsed document."""
-    return _gaps(document) + _headings(document)
+    return _gaps(document) + _headings(document) + _ambiguous(document)
 
 
 def _gaps(document) -> list[Finding]:
@@ -32,7 +32,7 @@ def _gaps(document) -> list[Finding]:
     for block in document.blocks:
         if block.kind not in ("heading", "paragraph") or not block.clause:
             continue
-        comps = _components(block.clause)
+        comps = number_parts(block.clause)
         parent = comps[:-1]
         number, letter = comps[-1]
         prev = last.get(parent)
@@ -55,6 +55,22 @@ def _gaps(document) -> list[Finding]:
                 )
             )
     return out
+
+
+def _ambiguous(document) -> list[Finding]:
+    """Sub-paragraphs whose letter or numeral reading no neighbour settles ((h), (i), end)."""
+    return [
+        Finding(
+            "structure.ambiguous",
+            Severity.WARNING,
+            f"{document.doc_id}: {message}",
+            "make the next sub-paragraph settle it: (j) after a letter (i), (ii) after a "
+            "numeral (i)",
+            path=document.doc_id.path,
+            line=line,
+        )
+        for line, message in document.ambiguities
+    ]
 
 
 def _name(clause: str, number: int, letter: str = "") -> str:
