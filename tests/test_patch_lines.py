@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from sectool.changes.patch import apply_patch, make_diff, parse_patch, split_lines
@@ -43,7 +43,7 @@ def _git(root: Path, *args: str, data: bytes | None = None) -> subprocess.Comple
 
 
 @given(texts, texts)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None)
 def test_stored_diff_applies_with_git_apply(repo: Path, old: str, new: str) -> None:
     assume(old != new)
     target = repo / PATH
@@ -55,7 +55,7 @@ def test_stored_diff_applies_with_git_apply(repo: Path, old: str, new: str) -> N
 
 
 @given(texts, texts)
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None)
 def test_git_diff_applies_with_sectool(repo: Path, old: str, new: str) -> None:
     assume(old != new)
     (repo / "old.md").write_bytes(old.encode("utf-8"))
