@@ -14,7 +14,9 @@ printing a parsed document gives back its bytes. The first line of a block says 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any, NoReturn
 
 from sectool.errors import MalformedDocument
@@ -131,10 +133,19 @@ def split_blocks(text: str, kind: Kind) -> list[tuple[int, str]]:
 class _Parser:
     """Walks the blocks once, keeping the open clause chain to number and check each one."""
 
-    def __init__(self, doc_id: DocId, path: str, raw_blocks: list[tuple[int, str]]) -> None:
+    def __init__(
+        self,
+        doc_id: DocId,
+        path: str,
+        raw_blocks: list[tuple[int, str]] | Callable[[], list[tuple[int, str]]] = list,
+        base: int = 0,
+    ) -> None:
         self.doc_id = doc_id
         self.path = path
-        self.raw_blocks = raw_blocks  # to look at the next sibling when (i) could be either
+        # The blocks from position ``base`` on (or a function that splits them when first
+        # asked), to look at the sub-paragraphs after an (i) that could be either.
+        self._raw_blocks = raw_blocks
+        self.base = base
         self.ambiguities: list[tuple[int, str]] = []
         self.index: dict[str, int] = {}
         self.lines: dict[str, int] = {}
@@ -151,6 +162,12 @@ class _Parser:
             else _BARE_PARAGRAPH
         )
         self.paragraph_re = re.compile(rf"({number})(?:[ \t]|$)")
+
+    @property
+    def raw_blocks(self) -> list[tuple[int, str]]:
+        if callable(self._raw_blocks):
+            self._raw_blocks = self._raw_blocks()
+        return self._raw_blocks
 
     def fail(self, message: str, line: int, hint: str, clause: str | None = None) -> NoReturn:
         raise MalformedDocument(message, hint, path=self.path, line=line, clause=clause)
@@ -382,7 +399,7 @@ def _describe(number: SubNumber) -> str:
 def _following_tokens(p: _Parser, position: int) -> list[str]:
     """The tokens of the sub-paragraphs after ``position``, up to the next numbered block."""
     out = []
-    for _, raw in p.raw_blocks[position + 1 :]:
+    for _, raw in p.raw_blocks[position - p.base + 1 :]:
         first = raw.partition("\n")[0].rstrip("\r")
         if first.startswith("#") or p.paragraph_re.match(first):
             break
@@ -510,7 +527,6 @@ def _reset_point(text: str, at: int, doc_id: DocId) -> int:
     designated text has passed, need what came before.
     """
     paragraph_re = _Parser(doc_id, doc_id.path).paragraph_re
-    marker = _MARKER_LINE[doc_id.kind is Kind.SECTION]
     eol = text.rfind("\n", 0, at)  # lines wholly before ``at`` end at or before this
     while eol > 0:
         start = text.rfind("\n", 0, eol) + 1
@@ -521,16 +537,14 @@ def _reset_point(text: str, at: int, doc_id: DocId) -> int:
                 if line.startswith("##")
                 else bool(paragraph_re.match(line))
             )
-            if numbered and _block_starts(text, start, marker):
+            if numbered and _block_starts(text, start):
                 return start
         eol = start - 1
     return 0
 
 
-def _block_starts(text: str, start: int, marker: re.Pattern[str]) -> bool:
+def _block_starts(text: str, start: int) -> bool:
     """Whether split_blocks cuts the text at ``start``, the start of a line after the first."""
-    if marker.match(text, start - 1):
-        return True
     before = text.rfind("\n", 0, start - 1)
     # a blank line before it, itself after a line of content
     return before > 0 and not text[before + 1 : start - 1].strip(" \t\r\f\v")
@@ -562,7 +576,9 @@ def parse_windows(
         line += text.count("\n", at, start)
         at = start
         raw_blocks = split_blocks(text[start:end], doc_id.kind)
-        p = _Parser(doc_id, doc_id.path)
+        # an (i) near the window's end is read by what follows it, which may lie beyond
+        rest = partial(split_blocks, text[start:], doc_id.kind)
+        p = _Parser(doc_id, doc_id.path, rest, base=len(blocks))
         for k, (n, raw) in enumerate(raw_blocks):
             if start == 0 and k == 0:
                 blocks.append(parse_document(raw, doc_id).blocks[0])

@@ -292,3 +292,15 @@ def test_a_byte_order_mark_is_refused_by_mod_record(empty_tree: Path) -> None:
     assert result.exit_code == 4
     assert "byte order mark" in result.stderr and "Traceback" not in result.stderr
     assert not (empty_tree / "modifications" / "X1" / "appendices").exists()
+
+
+def test_windows_read_an_i_by_the_sub_paragraphs_beyond_them() -> None:
+    """The whole-code diff classifies only windows around changes; an (i) at a window's end is
+    still read by the (ii) after it, as the full parse reads it."""
+    from tests.test_diff import _both
+
+    old = HEAD + subs("a b c d e f g h i A B ii i j") + "\n1.2 End.\n"
+    new = old.replace("(i) item i;", "(i) item i, changed;", 1)
+    full, windowed = _both(old, new, ZZ)
+    assert windowed == full
+    assert [c[1] for c in full] == ["1.1(h)(i)"]
