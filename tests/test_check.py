@@ -105,6 +105,23 @@ def unresolved(root):
     return "references.unresolved", "error", "sections/M.md", ("sections/M.md", "M6.9."), "M6.4"
 
 
+def absent_document(root):
+    # A tree may hold part of the code: a reference to a document it lacks is a warning.
+    edit(
+        root,
+        "sections/M.md",
+        "failure to comply with Section M6.2.",
+        "failure to comply with Section K3.1.",
+    )
+    return (
+        "references.absent-document",
+        "warning",
+        "sections/M.md",
+        ("sections/M.md", "K3.1."),
+        "M6.4",
+    )
+
+
 def wrong_heading(root):
     edit(
         root,
@@ -199,6 +216,7 @@ DEFECTS = [
     extra_file,
     retitled,
     unresolved,
+    absent_document,
     wrong_heading,
     backwards,
     bad_pointer,

@@ -186,6 +186,25 @@ def test_an_approved_change_set_with_check_errors_is_caught_first(at_58: Path):
     assert "M6.77" in err or "gap" in err
 
 
+def test_a_reference_to_a_document_the_tree_lacks_does_not_block_designation(empty_tree: Path):
+    # A tree adopted one document at a time refers to documents it does not hold yet.
+    (empty_tree / "sections/A.md").write_text(
+        "# Section A: Definitions and Interpretation\n\n## A1 Definitions\n\n"
+        "A1.1 The Charges are those payable under Section K3.1.\n",
+        encoding="utf-8",
+    )
+    run_cli("mod", "new", "X1", "--title", "adopt Section A", "--kind", "direction",
+            "--date", "2011-01-01", cwd=empty_tree)  # fmt: skip
+    assert run_cli("mod", "record", "X1", cwd=empty_tree).exit_code == 0
+    result = run_cli("designate", "1.0", "--effective", "2011-01-01", "--change", "X1",
+                     cwd=empty_tree)  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    found = json.loads(run_cli("check", "--format", "json", cwd=empty_tree).stdout)["findings"]
+    assert [(f["rule"], f["severity"]) for f in found] == [
+        ("references.absent-document", "warning")
+    ]
+
+
 def test_check_changed_since_reports_legal_text_edited_outside_a_change_set(at_58: Path):
     git(at_58, "switch", "-q", "-c", "pr")
     edit(at_58, "sections/C.md", "at least once a month", "at least once a quarter")

@@ -26,13 +26,26 @@ def _where(ref: Reference) -> dict:
 def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
     found, heading = context.resolve(ref.target, ref.clause)
     name = str(ClauseRef(ref.target, ref.clause)) if ref.clause else str(ref.target)
+    if not found and ref.target not in context.documents:
+        # A tree may hold only part of the code (documents are adopted one at a time), so a
+        # reference to a document the tree does not hold is a warning; one to a clause
+        # missing from a document it holds is an error.
+        return [
+            Finding(
+                "references.absent-document",
+                Severity.WARNING,
+                f"'{ref.text}' refers to {name}, which this tree does not hold",
+                f"add {ref.target} to the tree (sectool import, then mod record), or correct "
+                "the reference",
+                **_where(ref),
+            )
+        ]
     if not found:
-        what = "no such document" if ref.target not in context.documents else "no such clause"
         return [
             Finding(
                 "references.unresolved",
                 Severity.ERROR,
-                f"'{ref.text}' refers to {name}: {what}",
+                f"'{ref.text}' refers to {name}: no such clause",
                 "correct the reference, or add what it names",
                 **_where(ref),
             )
