@@ -40,6 +40,10 @@ DEPTH_STYLES = (ALPHA, ROMAN, UPPER, UPPER_ROMAN)  # the usual style at each dep
 _FIRST = {"a": ALPHA, "i": ROMAN, "A": UPPER, "I": UPPER_ROMAN}
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50, "c": 100}
 _ROMAN_SYMBOLS = (
+    (1000, "m"),
+    (900, "cm"),
+    (500, "d"),
+    (400, "cd"),
     (100, "c"),
     (90, "xc"),
     (50, "l"),

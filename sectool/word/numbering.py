@@ -21,37 +21,16 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from sectool.numbering import to_roman
 from sectool.word.package import w
 
 # Symbol-font code points Word uses for bullets, as the characters they draw.
 _BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf0fc": "✓", "\uf076": "❖"}
-_ROMAN = (
-    (1000, "m"),
-    (900, "cm"),
-    (500, "d"),
-    (400, "cd"),
-    (100, "c"),
-    (90, "xc"),
-    (50, "l"),
-    (40, "xl"),
-    (10, "x"),
-    (9, "ix"),
-    (5, "v"),
-    (4, "iv"),
-    (1, "i"),
-)
 
 
 def roman(n: int) -> str:
     """Lower-case roman numeral of ``n`` >= 1 (0 and below print as decimal, as Word does)."""
-    if n <= 0:
-        return str(n)
-    out = []
-    for value, symbol in _ROMAN:
-        while n >= value:
-            out.append(symbol)
-            n -= value
-    return "".join(out)
+    return to_roman(n) if n > 0 else str(n)
 
 
 def letters(n: int) -> str:
