@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sectool.changes.changeset import ChangeSet, today
+from sectool.changes.changeset import ChangeSet, State, today
 from sectool.changes.io import apply_in_turn, ensure_clean, load_all, load_change
 from sectool.document import Document, parse_document
 from sectool.errors import (
@@ -134,7 +134,7 @@ def plan_designation(
     )
     new_register = _new_register(register, outcomes, record)
     for change in changes:
-        change.state, change.implemented_in = "implemented", str(label)
+        change.state, change.implemented_in = State.IMPLEMENTED, str(label)
         # dated when the designation is made (history runs forwards); the note says when the
         # version takes effect, which may be before or after that
         change.history.append(
@@ -318,14 +318,14 @@ def _select(tree: Tree, change_ids: list[str] | None) -> list[ChangeSet]:
     if change_ids:
         changes = [load_change(tree, i) for i in dict.fromkeys(change_ids)]
         for change in changes:
-            if change.state != "approved":
+            if change.state is not State.APPROVED:
                 raise DesignationRefused(
                     f"{change.id} is {change.state}, not approved",
                     f"only approved change sets can be designated "
                     f"(`sectool mod advance {change.id} approved`)",
                 )
     else:
-        changes = [c for c in load_all(tree) if c.state == "approved"]
+        changes = [c for c in load_all(tree) if c.state is State.APPROVED]
     if not changes:
         raise NothingToDo(
             "there is no approved change set to designate",

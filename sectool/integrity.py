@@ -48,13 +48,13 @@ def lifecycle_problem(change) -> str | None:
     step must be one the lifecycle allows from the one before, dates must be ISO dates that do
     not go back, and the last step must be the change set's state.
     """
-    from sectool.changes.changeset import ChangeSet
+    from sectool.changes.changeset import ChangeSet, State
 
     history = change.history
     if not history:
         return "its history is empty"
     first = history[0].get("state")
-    start = "approved" if change.kind == "direction" else "raised"
+    start = State.APPROVED if change.kind == "direction" else State.RAISED
     if first != start:
         return f"its history starts at {first}, not {start}"
     dates = []
@@ -67,12 +67,15 @@ def lifecycle_problem(change) -> str | None:
         return "its history goes back in time"
     walker = ChangeSet(change.id, change.title, change.kind, change.path, state=start)
     for step in history[1:]:
-        state = step.get("state")
+        state = State.parse(step.get("state"))
         allowed = walker.allowed_next()
-        if state == "implemented" and walker.state == "approved":
-            allowed = (*allowed, "implemented")
-        if state not in allowed:
-            return f"its history goes from {walker.state} to {state}, which the lifecycle forbids"
+        if state is State.IMPLEMENTED and walker.state is State.APPROVED:
+            allowed = (*allowed, State.IMPLEMENTED)
+        if state is None or state not in allowed:
+            return (
+                f"its history goes from {walker.state} to {step.get('state')}, "
+                "which the lifecycle forbids"
+            )
         walker.state = state
     if walker.state != change.state:
         return f"its history ends {walker.state}, not {change.state}"

@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import re
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from sectool.errors import BadTransition, MalformedChange
 from sectool.model import DocId, looks_like_date, looks_like_version
@@ -21,36 +22,50 @@ _ID = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,62}[A-Za-z0-9])?")
 MODIFICATION_PATHS = ("1", "2", "3", "fast-track", "urgent")
 DIRECTION_PATHS = ("designation", "re-designation", "variation")
 KINDS = ("modification", "direction")
-STATES = (
-    "raised",
-    "initial-report",
-    "refinement",
-    "report-phase",
-    "consultation",
-    "change-board",
-    "approved",
-    "rejected",
-    "withdrawn",
-    "implemented",
-)
-PENDING = STATES[: STATES.index("approved") + 1]  # every state before a final one
+
+
+class State(StrEnum):
+    """A change set's place in the Section D lifecycle; the value is the word change.json holds."""
+
+    RAISED = "raised"
+    INITIAL_REPORT = "initial-report"
+    REFINEMENT = "refinement"
+    REPORT_PHASE = "report-phase"
+    CONSULTATION = "consultation"
+    CHANGE_BOARD = "change-board"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+    IMPLEMENTED = "implemented"
+
+    @classmethod
+    def parse(cls, text: object) -> State | None:
+        """The state named by ``text``, or None when it names none."""
+        return next((state for state in cls if state.value == text), None)
+
+
+STATES: tuple[State, ...] = tuple(State)
+PENDING = STATES[: STATES.index(State.APPROVED) + 1]  # every state before a final one
 
 # The Section D lifecycle: where a proposal may go next. "implemented" is set by designation.
-_NEXT = {
-    "raised": ("initial-report", "withdrawn"),
-    "initial-report": ("refinement", "report-phase", "raised", "withdrawn"),
-    "refinement": ("report-phase", "initial-report", "withdrawn"),
-    "report-phase": ("consultation", "refinement", "withdrawn"),
-    "consultation": ("change-board", "report-phase", "withdrawn"),
-    "change-board": ("approved", "rejected", "report-phase", "withdrawn"),
-    "approved": ("withdrawn",),
-    "rejected": (),
-    "withdrawn": (),
-    "implemented": (),
+_NEXT: dict[State, tuple[State, ...]] = {
+    State.RAISED: (State.INITIAL_REPORT, State.WITHDRAWN),
+    State.INITIAL_REPORT: (State.REFINEMENT, State.REPORT_PHASE, State.RAISED, State.WITHDRAWN),
+    State.REFINEMENT: (State.REPORT_PHASE, State.INITIAL_REPORT, State.WITHDRAWN),
+    State.REPORT_PHASE: (State.CONSULTATION, State.REFINEMENT, State.WITHDRAWN),
+    State.CONSULTATION: (State.CHANGE_BOARD, State.REPORT_PHASE, State.WITHDRAWN),
+    State.CHANGE_BOARD: (State.APPROVED, State.REJECTED, State.REPORT_PHASE, State.WITHDRAWN),
+    State.APPROVED: (State.WITHDRAWN,),
+    State.REJECTED: (),
+    State.WITHDRAWN: (),
+    State.IMPLEMENTED: (),
 }
-_SHORTCUTS: dict[str, dict[str, tuple[str, ...]]] = {
-    "fast-track": {"raised": ("approved",), "initial-report": ("approved",)},
-    "urgent": {"raised": ("report-phase", "consultation"), "initial-report": ("consultation",)},
+_SHORTCUTS: dict[str, dict[State, tuple[State, ...]]] = {
+    "fast-track": {State.RAISED: (State.APPROVED,), State.INITIAL_REPORT: (State.APPROVED,)},
+    "urgent": {
+        State.RAISED: (State.REPORT_PHASE, State.CONSULTATION),
+        State.INITIAL_REPORT: (State.CONSULTATION,),
+    },
 }
 
 
@@ -95,7 +110,7 @@ class ChangeSet:
     kind: str = "modification"
     path: str = "2"
     base: str | None = None
-    state: str = "raised"
+    state: State = State.RAISED
     history: list[dict] = field(default_factory=list)
     documents: dict[DocId, DocChange] = field(default_factory=dict)
     implemented_in: str | None = None
@@ -118,17 +133,23 @@ class ChangeSet:
     def pending(self) -> bool:
         return self.state in PENDING
 
-    def allowed_next(self) -> tuple[str, ...]:
+    def allowed_next(self) -> tuple[State, ...]:
         extra = _SHORTCUTS.get(self.path, {}).get(self.state, ())
         return tuple(dict.fromkeys(_NEXT[self.state] + extra))
 
-    def advance(self, state: str, date: str, note: str = "") -> None:
-        """Move along the lifecycle, or refuse with the states that are allowed."""
-        if state not in STATES:
+    def advance(self, name: str, date: str, note: str = "") -> None:
+        """Move along the lifecycle, or refuse with the states that are allowed.
+
+        ``name`` is a state's word (``State`` members are such words); ``date`` is YYYY-MM-DD.
+        Raises BadTransition for an unknown state, a move the lifecycle forbids, or a date
+        before the last step's.
+        """
+        state = State.parse(name)
+        if state is None:
             raise BadTransition(
-                f"'{state}' is not a lifecycle state", "states: " + ", ".join(STATES)
+                f"'{name}' is not a lifecycle state", "states: " + ", ".join(STATES)
             )
-        if state == "implemented":
+        if state is State.IMPLEMENTED:
             raise BadTransition(
                 f"{self.id} can only become implemented by designation",
                 f"run `sectool designate VERSION --change {self.id}`",
@@ -177,13 +198,14 @@ class ChangeSet:
     def loads(cls, text: str, path: str) -> ChangeSet:
         try:
             data = json.loads(text)
+            state = State.parse(data["state"])
             change = cls(
                 id=check_id(data["id"]),
                 title=str(data["title"]),
                 kind=data["kind"],
                 path=str(data["path"]),
                 base=data.get("base"),
-                state=data["state"],
+                state=state or State.RAISED,
                 history=list(data.get("history", [])),
                 implemented_in=data.get("implemented_in"),
                 provenance=list(data.get("provenance", [])),
@@ -200,11 +222,11 @@ class ChangeSet:
                 "fix the JSON, or restore it with git checkout",
                 path=path,
             ) from None
-        _validate(change, path)
+        _validate(change, path, None if state else data["state"])
         return change
 
 
-def _validate(change: ChangeSet, path: str) -> None:
+def _validate(change: ChangeSet, path: str, unknown_state: object = None) -> None:
     problems = []
     if path.split("/")[-2:-1] and path.split("/")[-2] != change.id:
         problems.append(f"its id {change.id} does not match its folder")
@@ -213,8 +235,8 @@ def _validate(change: ChangeSet, path: str) -> None:
     paths = DIRECTION_PATHS if change.kind == "direction" else MODIFICATION_PATHS
     if change.path not in paths:
         problems.append(f"path '{change.path}' is not one of {', '.join(paths)}")
-    if change.state not in STATES:
-        problems.append(f"state '{change.state}' is not one of {', '.join(STATES)}")
+    if unknown_state is not None:
+        problems.append(f"state '{unknown_state}' is not one of {', '.join(STATES)}")
     if change.base is not None and not looks_like_version(str(change.base)):
         problems.append(f"base '{change.base}' is not a version label")
     for number, step in enumerate(change.history, 1):

@@ -13,6 +13,7 @@ from sectool.changes.changeset import (
     MODIFICATION_PATHS,
     ChangeSet,
     DocChange,
+    State,
     check_id,
     today,
 )
@@ -93,7 +94,7 @@ def new_change(
     else:
         base = tree.register.at(base).version
     when = _step_date(date)
-    state = "approved" if kind == "direction" else "raised"
+    state = State.APPROVED if kind == "direction" else State.RAISED
     change = ChangeSet(
         change_id,
         title.strip(),
@@ -164,7 +165,7 @@ def _document_id(path: str) -> DocId:
 
 
 def _check_editable(change: ChangeSet) -> None:
-    if not change.pending or change.state == "implemented":
+    if not change.pending or change.state is State.IMPLEMENTED:
         raise BadTransition(
             f"{change.id} is {change.state}; its text can no longer change",
             "register a new change set for further edits",

@@ -4,7 +4,7 @@ reported with every reference to that clause elsewhere in the code."""
 
 from __future__ import annotations
 
-from sectool.changes.changeset import FOLDER, ChangeSet
+from sectool.changes.changeset import FOLDER, ChangeSet, State
 from sectool.changes.check import CheckReport, check_changes
 from sectool.checks.context import CheckContext
 from sectool.document import parse_document
@@ -48,7 +48,7 @@ def _lifecycle(context: CheckContext, change: ChangeSet) -> list[Finding]:
             )
         )
     versions = {v.version: v for v in context.tree.register.versions}
-    if change.state == "implemented":
+    if change.state is State.IMPLEMENTED:
         record = versions.get(change.implemented_in or "")
         if record is None or change.id not in {c["id"] for c in record.changes}:
             out.append(
@@ -72,7 +72,7 @@ def _lifecycle(context: CheckContext, change: ChangeSet) -> list[Finding]:
                     **_at(change),
                 )
             )
-        if change.state == "approved" and not change.documents:
+        if change.state is State.APPROVED and not change.documents:
             out.append(
                 Finding(
                     "changes.lifecycle",
@@ -131,7 +131,7 @@ def _applies(context: CheckContext, report: CheckReport) -> list[Finding]:
         )
     for conflict in report.conflicts:
         a, b = (context.changes[i] for i in conflict.changes)
-        both_approved = a.state == b.state == "approved"
+        both_approved = a.state is b.state is State.APPROVED
         out.append(
             Finding(
                 "changes.conflict",

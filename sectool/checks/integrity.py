@@ -7,6 +7,7 @@ approved change sets whose designated text would fail the numbering and referenc
 
 from __future__ import annotations
 
+from sectool.changes.changeset import State
 from sectool.checks.context import CheckContext
 from sectool.errors import SectoolError
 from sectool.integrity import LEGAL_FOLDERS, content_findings, edited_outside, lost_designations
@@ -31,7 +32,7 @@ def _approved(context: CheckContext) -> list[Finding]:
 
     tree = context.tree
     latest = tree.register.latest
-    approved = [c for c in context.changes.values() if c.state == "approved" and c.documents]
+    approved = [c for c in context.changes.values() if c.state is State.APPROVED and c.documents]
     if not approved:
         return []
     onto = tree.snapshot(latest.version) if latest else None
