@@ -61,3 +61,24 @@ def test_fail_on_compares_severities_by_rank():
     result = CheckResult([warning], documents=1, change_sets=0)
     assert result.failed(Severity.WARNING) and not result.failed(Severity.ERROR)
     assert result.summary()["warnings"] == 1 and result.summary()["errors"] == 0
+
+
+def test_lifecycle_state_is_an_enum_and_change_json_keeps_its_words(sample_tree: Path):
+    from sectool.changes.changeset import ChangeSet, State
+    from sectool.errors import BadTransition, MalformedChange
+
+    change = ChangeSet("MP1", "A test", path="fast-track")
+    assert change.state is State.RAISED
+    change.advance("approved", "2026-01-02")
+    assert change.state is State.APPROVED and change.allowed_next() == (State.WITHDRAWN,)
+    text = change.dumps()
+    assert '"state": "approved"' in text
+    again = ChangeSet.loads(text, "modifications/MP1/change.json")
+    assert again.state is State.APPROVED and again.dumps() == text
+    with pytest.raises(BadTransition, match="'done' is not a lifecycle state"):
+        change.advance("done", "2026-01-03")
+    with pytest.raises(MalformedChange, match="state 'done' is not one of raised, "):
+        ChangeSet.loads(text.replace('"state": "approved"', '"state": "done"'), "x/MP1/y")
+    for path in sorted((sample_tree / "modifications").glob("*/change.json")):
+        raw = path.read_text(encoding="utf-8")
+        assert ChangeSet.loads(raw, str(path)).dumps() == raw
