@@ -13,20 +13,34 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
-from sectool.document import Block, Document
+from sectool.document import Block, BlockKind, Document
 
-EQUAL, INSERT, DELETE = "equal", "insert", "delete"
-# Operations on blocks, as reported: the same words the JSON uses.
-SAME, INSERTED, DELETED, CHANGED, MOVED_FROM, MOVED_TO = (
-    "same",
-    "inserted",
-    "deleted",
-    "changed",
-    "moved-from",
-    "moved-to",
-)
+
+class SegmentOp(StrEnum):
+    """What a run of words does: stays, is inserted or is deleted (the JSON's words)."""
+
+    EQUAL = "equal"
+    INSERT = "insert"
+    DELETE = "delete"
+
+
+class BlockOp(StrEnum):
+    """What happened to a block, as reported: the same words the JSON uses."""
+
+    SAME = "same"
+    INSERTED = "inserted"
+    DELETED = "deleted"
+    CHANGED = "changed"
+    MOVED_FROM = "moved-from"
+    MOVED_TO = "moved-to"
+
+
+EQUAL, INSERT, DELETE = SegmentOp.EQUAL, SegmentOp.INSERT, SegmentOp.DELETE
+SAME, INSERTED, DELETED, CHANGED = BlockOp.SAME, BlockOp.INSERTED, BlockOp.DELETED, BlockOp.CHANGED
+MOVED_FROM, MOVED_TO = BlockOp.MOVED_FROM, BlockOp.MOVED_TO
 
 _TOKEN = re.compile(r"\w+|\s+|[^\w\s]", re.UNICODE)
 _MOVE_MIN_CHARS = 24
@@ -34,7 +48,7 @@ _MOVE_MIN_CHARS = 24
 
 @dataclass
 class Segment:
-    op: str  # equal | insert | delete
+    op: SegmentOp
     text: str
     by: str = ""  # the change set that made this change (filled in by attribution)
     date: str = ""
@@ -44,7 +58,7 @@ class Segment:
 class BlockDiff:
     """One block of the comparison: unchanged, inserted, deleted, changed or moved."""
 
-    op: str
+    op: BlockOp
     old: Block | None
     new: Block | None
     segments: list[Segment] = field(default_factory=list)
@@ -162,7 +176,9 @@ _FAST_OPS = {"=": EQUAL, "+": INSERT, "-": DELETE}
 _PURE_OPS = {0: EQUAL, 1: INSERT, -1: DELETE}
 
 
-def diff_sequences(old: list[str], new: list[str], semantic: bool = False) -> list[tuple[str, int]]:
+def diff_sequences(
+    old: list[str], new: list[str], semantic: bool = False
+) -> list[tuple[SegmentOp, int]]:
     """Diff two sequences of strings item by item: [(op, count)], ops equal/insert/delete.
 
     Each distinct item becomes one character, and diff-match-patch runs with no time limit
@@ -387,15 +403,15 @@ def _common_ends(old: str, new: str) -> tuple[str, str, str, str]:
 
 
 def _key(block: Block) -> str:
-    if block.kind in ("heading", "paragraph", "subparagraph"):
-        return block.kind + ":" + (block.clause or "")
-    if block.kind == "title":
+    if block.kind in (BlockKind.HEADING, BlockKind.PARAGRAPH, BlockKind.SUBPARAGRAPH):
+        return f"{block.kind}:{block.clause or ''}"
+    if block.kind is BlockKind.TITLE:
         return "title"
     return f"{block.kind}:{block.clause}:{block.label}"
 
 
 def compare_documents(
-    old: Document | None, new: Document | None, block_ops: list[tuple[str, int]] | None = None
+    old: Document | None, new: Document | None, block_ops: list[tuple[SegmentOp, int]] | None = None
 ) -> DocumentDiff:
     """Compare two versions of a document (either may be None: wholly added or removed).
 
@@ -446,7 +462,7 @@ def _pair_region(old: list[Block], new: list[Block]) -> list[BlockDiff]:
             continue
         olds, news = old[i1:i2], new[j1:j2]
         # Unnumbered text that stands in the same place is an edit, not a removal.
-        while olds and news and olds[0].kind == news[0].kind == "text" and tag == "replace":
+        while olds and news and olds[0].kind is news[0].kind is BlockKind.TEXT and tag == "replace":
             out.append(_changed(olds.pop(0), news.pop(0)))
         out += [BlockDiff(DELETED, b, None) for b in olds]
         out += [BlockDiff(INSERTED, None, b) for b in news]
@@ -469,7 +485,7 @@ def _pair_score(a: Block, b: Block, words: dict[int, Counter[str]]) -> float:
         return share + (0.25 if same_key else 0.0)
     if same_key:
         return 0.1
-    return 0.05 if a.kind == b.kind == "text" else 0.0
+    return 0.05 if a.kind is b.kind is BlockKind.TEXT else 0.0
 
 
 def _align_region(old: list[Block], new: list[Block]) -> list[BlockDiff]:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import StrEnum
 from functools import partial
 from typing import Any, NoReturn
 
@@ -42,6 +43,18 @@ _BARE_PARAGRAPH = rf"\d+{INSERTION}(?:\.\d+{INSERTION})+"
 TITLE_LEVEL, HEADING_LEVEL, TOPIC_LEVEL, PARAGRAPH_LEVEL = 0, 1, 2, 3
 TEXT_LEVEL = 99
 
+
+class BlockKind(StrEnum):
+    """What a block of a document is; the value is the word the JSON output uses."""
+
+    TITLE = "title"  # the document's first line, "# Section M: General"
+    HEADING = "heading"  # a numbered heading, "## M1 Scope"
+    TOPIC = "topic"  # an unnumbered heading inside a section
+    PARAGRAPH = "paragraph"  # a numbered clause, "M1.1 ..."
+    SUBPARAGRAPH = "subparagraph"  # a lettered or roman sub-clause, "(a) ..."
+    TEXT = "text"  # anything else: notes, tables, glossary entries, unclassified text
+
+
 # A clause number as comparable parts: "M6.2A" -> ((6, ""), (2, "A")).
 Components = tuple[tuple[int, str], ...]
 
@@ -52,7 +65,7 @@ class Block:
 
     raw: str
     line: int
-    kind: str  # title | heading | topic | paragraph | subparagraph | text
+    kind: BlockKind
     clause: str | None  # the clause this block starts, or (text blocks) belongs to
     level: int
     label: str = ""  # a heading's title, or the term a glossary entry defines
@@ -223,7 +236,7 @@ def parse_document(text: str, doc_id: DocId, path: str | None = None) -> Documen
             1,
             f"rename the file or change the title to: # {doc_id}: {m.group(3)}",
         )
-    blocks = [Block(first_raw, 1, "title", None, TITLE_LEVEL, m.group(3).strip())]
+    blocks = [Block(first_raw, 1, BlockKind.TITLE, None, TITLE_LEVEL, m.group(3).strip())]
     for line, raw in raw_blocks[1:]:
         blocks.append(_classify(p, raw, line, len(blocks)))
     return Document(doc_id, m.group(3).strip(), blocks, p.index, ambiguities=p.ambiguities)
@@ -238,7 +251,7 @@ def _classify(p: _Parser, raw: str, line: int, position: int) -> Block:
         if hm:
             return _heading(p, raw, line, position, hm.group(1), (hm.group(2) or "").strip())
         p.anchor, p.subs = None, []
-        return Block(raw, line, "topic", p.current, TOPIC_LEVEL, h.group(2).strip())
+        return Block(raw, line, BlockKind.TOPIC, p.current, TOPIC_LEVEL, h.group(2).strip())
     pm = p.paragraph_re.match(first)
     if pm:
         return _paragraph(p, raw, line, position, pm.group(1))
@@ -246,7 +259,7 @@ def _classify(p: _Parser, raw: str, line: int, position: int) -> Block:
     if sm:
         return _subparagraph(p, raw, line, position, sm.group(1))
     label = _defined_term(first) if section and first[:1] in _TERM_START else ""
-    return Block(raw, line, "text", p.current, TEXT_LEVEL, label)
+    return Block(raw, line, BlockKind.TEXT, p.current, TEXT_LEVEL, label)
 
 
 def _numbered_heading(h: re.Match[str], doc_id: DocId) -> re.Match[str] | None:
@@ -279,7 +292,7 @@ def _heading(p: _Parser, raw: str, line: int, position: int, number: str, title:
     p.heading = (number, comps)
     p.paragraphs = {comps: number}
     p.anchor, p.subs = None, []
-    return Block(raw, line, "heading", number, HEADING_LEVEL, title)
+    return Block(raw, line, BlockKind.HEADING, number, HEADING_LEVEL, title)
 
 
 def _paragraph(p: _Parser, raw: str, line: int, position: int, number: str) -> Block:
@@ -303,13 +316,13 @@ def _paragraph(p: _Parser, raw: str, line: int, position: int, number: str) -> B
     p.paragraphs[comps] = number
     level = PARAGRAPH_LEVEL + len(comps) - 2
     p.anchor, p.anchor_level, p.subs = number, level, []
-    return Block(raw, line, "paragraph", number, level)
+    return Block(raw, line, BlockKind.PARAGRAPH, number, level)
 
 
 def _subparagraph(p: _Parser, raw: str, line: int, position: int, token: str) -> Block:
     if p.anchor is None:
         if not _STRICT_TOKEN.fullmatch(token):
-            return Block(raw, line, "text", p.current, TEXT_LEVEL)
+            return Block(raw, line, BlockKind.TEXT, p.current, TEXT_LEVEL)
         p.fail(
             f"sub-paragraph ({token}) has no numbered paragraph above it",
             line,
@@ -318,7 +331,7 @@ def _subparagraph(p: _Parser, raw: str, line: int, position: int, token: str) ->
     options = _readings([n for n, _, _ in p.subs], token)
     if not options:
         if not _STRICT_TOKEN.fullmatch(token):
-            return Block(raw, line, "text", p.current, TEXT_LEVEL)
+            return Block(raw, line, BlockKind.TEXT, p.current, TEXT_LEVEL)
         where = p.subs[-1][1] if p.subs else p.anchor
         p.fail(
             f"sub-paragraph ({token}) is out of order after {where}",
@@ -336,7 +349,7 @@ def _subparagraph(p: _Parser, raw: str, line: int, position: int, token: str) ->
     clause = f"{parent}{number}"
     p.register(clause, position, line)
     p.subs.append((number, clause, level))
-    return Block(raw, line, "subparagraph", clause, level)
+    return Block(raw, line, BlockKind.SUBPARAGRAPH, clause, level)
 
 
 def _readings(chain: list[SubNumber], token: str) -> list[tuple[int, SubNumber]]:
@@ -434,7 +447,7 @@ def block_text(raw: str) -> str:
 def _unclassified(raw: str, line: int, text: str | None) -> Block:
     """A block left as text (its kind and clause unknown), built without re-deriving its text."""
     block = Block.__new__(Block)
-    block.raw, block.line, block.kind, block.clause = raw, line, "text", None
+    block.raw, block.line, block.kind, block.clause = raw, line, BlockKind.TEXT, None
     block.level, block.label = TEXT_LEVEL, ""
     block.text = block_text(raw) if text is None else text
     return block

@@ -14,7 +14,7 @@ from sectool.changes.record import RecordResult, commit_change
 from sectool.changes.record import _check_editable as check_editable
 from sectool.changes.record import _parse_new as parse_new
 from sectool.changes.record import _set_op as set_op
-from sectool.document import parse_document
+from sectool.document import BlockKind, parse_document
 from sectool.errors import MalformedDocument, NothingToDo, RedlineMismatch, SectoolError
 from sectool.model import DocId
 from sectool.tree import Tree
@@ -162,7 +162,9 @@ def _first_differences(doc_id: DocId, before: str, original: str, limit: int = 3
             continue
         blocks = old.blocks[i1:i2] or new_blocks[j1:j2]
         for block in blocks:
-            name = block.clause or ("the title" if block.kind == "title" else f"line {block.line}")
+            name = block.clause or (
+                "the title" if block.kind is BlockKind.TITLE else f"line {block.line}"
+            )
             if name not in names:
                 names.append(name)
     return ", ".join(names[:limit])

@@ -20,6 +20,7 @@ from sectool.diff import (
     DELETE,
     EQUAL,
     DocumentDiff,
+    SegmentOp,
     changed_spans,
     compare_documents,
     diff_sequences,
@@ -270,7 +271,7 @@ def _parse_windows(doc_id: DocId, old_text: str, new_text: str):
     windows = change_windows(old_text, new_text, changed_spans(old_text, new_text), doc_id)
     old_doc, old_sizes = parse_windows(old_text, doc_id, [(w[0], w[1]) for w in windows])
     new_doc, new_sizes = parse_windows(new_text, doc_id, [(w[2], w[3]) for w in windows])
-    ops: list[tuple[str, int]] = []
+    ops: list[tuple[SegmentOp, int]] = []
     i = j = 0
     for x, y in zip(old_sizes, new_sizes, strict=True):
         olds, news = old_doc.blocks[i : i + x], new_doc.blocks[j : j + y]

@@ -82,3 +82,19 @@ def test_lifecycle_state_is_an_enum_and_change_json_keeps_its_words(sample_tree:
     for path in sorted((sample_tree / "modifications").glob("*/change.json")):
         raw = path.read_text(encoding="utf-8")
         assert ChangeSet.loads(raw, str(path)).dumps() == raw
+
+
+def test_block_kind_and_diff_ops_are_enums_that_serialise_as_their_words():
+    from sectool.diff import BlockOp, SegmentOp
+    from sectool.document import BlockKind
+
+    doc = parse_document(OLD, M)
+    assert [b.kind for b in doc.blocks] == [BlockKind.TITLE, BlockKind.PARAGRAPH]
+    diff = compare_documents(doc, parse_document(OLD.replace("first", "only"), M))
+    assert [b.op for b in diff.blocks] == [BlockOp.SAME, BlockOp.CHANGED]
+    ops = [s.op for s in diff.blocks[1].segments]
+    assert set(ops) == {SegmentOp.EQUAL, SegmentOp.DELETE, SegmentOp.INSERT}
+    assert all(type(op) is SegmentOp for op in ops)
+    assert json.dumps([BlockOp.MOVED_FROM, SegmentOp.INSERT, BlockKind.SUBPARAGRAPH]) == (
+        '["moved-from", "insert", "subparagraph"]'
+    )

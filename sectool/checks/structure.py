@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from sectool.checks.context import CheckContext
+from sectool.document import BlockKind
 from sectool.model import Finding, Kind, Severity
 from sectool.numbering import number_parts
 
@@ -30,7 +31,7 @@ def _gaps(document) -> list[Finding]:
     out = []
     last: dict[tuple, tuple] = {}
     for block in document.blocks:
-        if block.kind not in ("heading", "paragraph") or not block.clause:
+        if block.kind not in (BlockKind.HEADING, BlockKind.PARAGRAPH) or not block.clause:
             continue
         comps = number_parts(block.clause)
         parent = comps[:-1]
@@ -85,7 +86,7 @@ def _headings(document) -> list[Finding]:
     out = []
     for block in document.blocks:
         path, line = document.doc_id.path, block.line
-        if block.kind == "heading" and not block.label:
+        if block.kind is BlockKind.HEADING and not block.label:
             out.append(
                 Finding(
                     "structure.heading",
@@ -97,7 +98,7 @@ def _headings(document) -> list[Finding]:
                     clause=block.clause,
                 )
             )
-        if block.kind == "topic":
+        if block.kind is BlockKind.TOPIC:
             m = _NUMBERED_HEADING.match(block.text)
             if m and block.text.startswith("## "):
                 hint = (

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from sectool.checks.context import CheckContext
+from sectool.document import BlockKind
 from sectool.model import DocId, Finding, Kind, Severity
 from sectool.references import block_spans, extract_references
 
@@ -95,7 +96,7 @@ def check(context: CheckContext, scope: set[str] | None) -> list[Finding]:
             counters = [usage] + ([own[(doc_id, index)]] if (doc_id, index) in own else [])
             skip = (
                 not report
-                or block.kind in ("title", "heading", "topic")
+                or block.kind in (BlockKind.TITLE, BlockKind.HEADING, BlockKind.TOPIC)
                 or (doc_id == GLOSSARY and glossary_span[0] <= index < glossary_span[1])
             )
             for run in runs:

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 
 from sectool.diff import Segment
-from sectool.document import Block
+from sectool.document import Block, BlockKind
 
 _HEADING_MARK = re.compile(r"#{1,6}[ \t]+")
 
 
 def heading_mark(block: Block) -> int:
     """Length of a heading's leading '#' marker, which the output's own heading replaces."""
-    if block.kind in ("title", "heading", "topic"):
+    if block.kind in (BlockKind.TITLE, BlockKind.HEADING, BlockKind.TOPIC):
         m = _HEADING_MARK.match(block.text)
         return m.end() if m else 0
     return 0
@@ -20,7 +20,7 @@ def heading_mark(block: Block) -> int:
 
 def heading_level(block: Block) -> int:
     """A heading's Markdown level, 1-6 (the number of '#'); 0 for a block that is no heading."""
-    if block.kind in ("title", "heading", "topic"):
+    if block.kind in (BlockKind.TITLE, BlockKind.HEADING, BlockKind.TOPIC):
         m = _HEADING_MARK.match(block.text)
         return m.group().count("#") if m else 0
     return 0

@@ -38,7 +38,7 @@ from sectool.diff import (
     BlockDiff,
     word_diff,
 )
-from sectool.document import PARAGRAPH_LEVEL, Block, Document
+from sectool.document import PARAGRAPH_LEVEL, Block, BlockKind, Document
 from sectool.render.common import (
     changed_segments,
     heading_level,
@@ -52,6 +52,9 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 SUB_DEPTHS = 4
 HEADING_DEPTHS = 6  # Markdown's heading levels, each Word's built-in "Heading N"
 WHOLE_PARAGRAPH_TIME = "T00:30:00Z"
+
+# The WordprocessingML element of an inserted or deleted run.
+_REVISION: dict[str, str] = {INSERT: "ins", DELETE: "del"}
 
 
 def w(tag: str) -> str:
@@ -106,10 +109,10 @@ def style_key(block: Block) -> str:
     level = heading_level(block)
     if level:
         return f"Heading {level}"
-    if block.kind == "subparagraph":
+    if block.kind is BlockKind.SUBPARAGRAPH:
         depth = min(max(block.level - PARAGRAPH_LEVEL, 1), SUB_DEPTHS)
         return f"SEC Sub-paragraph {depth}"
-    if block.kind == "paragraph":
+    if block.kind is BlockKind.PARAGRAPH:
         return "SEC Clause"
     return "SEC Text"
 
@@ -212,7 +215,7 @@ class DocxBuilder:
             if op == EQUAL:
                 out.append(_run_xml(text, False))
             else:
-                kind = {INSERT: "ins", DELETE: "del"}.get(op, op)
+                kind = _REVISION.get(op, op)
                 out.append(self._open(kind, author, date, whole, False))
                 out.append(_run_xml(text, kind == "del"))
                 out.append(f"</w:{kind}>")

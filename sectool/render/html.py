@@ -17,7 +17,7 @@ from sectool.diff import (
     BlockDiff,
     Segment,
 )
-from sectool.document import Block
+from sectool.document import Block, BlockKind
 from sectool.render.common import changed_segments, shown_text
 
 CSS = """
@@ -42,11 +42,11 @@ td, th { border: 1px solid #bbb; padding: .2em .4em; text-align: left; vertical-
 def _class(block: Block) -> str:
     from sectool.document import PARAGRAPH_LEVEL
 
-    if block.kind == "title":
+    if block.kind is BlockKind.TITLE:
         return "doc-title"
-    if block.kind in ("heading", "topic"):
+    if block.kind in (BlockKind.HEADING, BlockKind.TOPIC):
         return block.kind
-    if block.kind == "subparagraph":
+    if block.kind is BlockKind.SUBPARAGRAPH:
         return f"sub{min(max(block.level - PARAGRAPH_LEVEL, 1), 4)}"
     return "clause"
 

@@ -30,7 +30,8 @@ def _escaped(m: re.Match[str]) -> str:
 
 def _mark(op: str, text: str) -> str:
     text = escape(text)
-    return {INSERT: f"{{++{text}++}}", DELETE: f"{{--{text}--}}"}.get(op, text)
+    marks: dict[str, str] = {INSERT: f"{{++{text}++}}", DELETE: f"{{--{text}--}}"}
+    return marks.get(op, text)
 
 
 def render_markdown(redline) -> str:

@@ -12,6 +12,7 @@ from sectool.diff import (
     CHANGED,
     DELETE,
     DELETED,
+    EQUAL,
     INSERT,
     INSERTED,
     MOVED_FROM,
@@ -20,7 +21,7 @@ from sectool.diff import (
 )
 from sectool.render.common import layout_change
 
-PLAIN = {INSERT: ("{+", "+}"), DELETE: ("[-", "-]")}
+PLAIN: dict[str, tuple[str, str]] = {INSERT: ("{+", "+}"), DELETE: ("[-", "-]")}
 
 
 @dataclass
@@ -49,8 +50,7 @@ def redline_runs(title: str, diff: DocumentDiff, changes: list | None = None) ->
             lines.append([Run(f"    {layout} only; the words are unchanged", "meta")])
         elif item.op == CHANGED:
             lines.append(
-                [Run("    ")]
-                + [Run(s.text, "" if s.op == "equal" else s.op) for s in item.segments]
+                [Run("    ")] + [Run(s.text, "" if s.op is EQUAL else s.op) for s in item.segments]
             )
         elif item.op in (INSERTED, MOVED_TO):
             lines.append([Run("    "), Run(item.new_text or "", INSERT)])
