@@ -69,7 +69,7 @@ def run_demo(folder: Path | None, say: Callable[[str], None]) -> Path:
     for conflict in report.conflicts:
         say(f"   conflict: {conflict.describe()}")
     for item in report.not_applying:
-        say(f"   does not apply: {item['id']}: {item['reason']}")
+        say(f"   does not apply: {item.id}: {item.reason}")
 
     say("5. Published:")
     for path in publish(tree, root / "publications"):

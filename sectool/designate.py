@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sectool.changes.changeset import ChangeSet, State, today
+from sectool.changes.changeset import ChangeSet, HistoryStep, State, today
 from sectool.changes.io import apply_in_turn, ensure_clean, load_all, load_change
 from sectool.document import Document, parse_document
 from sectool.errors import (
@@ -39,7 +39,7 @@ from sectool.records import (
     record_from_tag,
     tag_message,
 )
-from sectool.register import REGISTER, DocEntry, Register, VersionRecord
+from sectool.register import REGISTER, ChangeRef, DocEntry, Register, VersionRecord
 from sectool.tree import FOLDERS, Snapshot, Tree
 
 
@@ -91,7 +91,7 @@ def parse_doc_versions(items: list[str]) -> dict[DocId, str]:
 
 def approval_order(change: ChangeSet) -> tuple[str, str]:
     return (
-        change.approved_on() or (change.history[0]["date"] if change.history else ""),
+        change.approved_on() or (change.history[0].date if change.history else ""),
         change.id,
     )
 
@@ -129,7 +129,7 @@ def plan_designation(
         str(label),
         effective_day.isoformat(),
         by or _default_by(changes),
-        [{"id": c.id, "title": c.title} for c in changes],
+        [ChangeRef(c.id, c.title) for c in changes],
         designated=designated or today(),
     )
     new_register = _new_register(register, outcomes, record)
@@ -138,11 +138,9 @@ def plan_designation(
         # dated when the designation is made (history runs forwards); the note says when the
         # version takes effect, which may be before or after that
         change.history.append(
-            {
-                "state": "implemented",
-                "date": record.designated,
-                "note": f"SEC {label}, effective {record.effective}",
-            }
+            HistoryStep(
+                State.IMPLEMENTED, record.designated, f"SEC {label}, effective {record.effective}"
+            )
         )
     previous = dict(latest.documents) if latest else None
     return Plan(record, changes, outcomes, new_register, previous)
@@ -430,7 +428,7 @@ def designate(
         if designators is not None:
             files[DESIGNATORS] = designators
         message = f"Designate SEC {plan.record.version} (effective {plan.record.effective})" + (
-            ": " + ", ".join(c["id"] for c in plan.record.changes)
+            ": " + ", ".join(c.id for c in plan.record.changes)
         )
         tree.store.transaction(
             files,

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from sectool.errors import SectoolError
 from sectool.model import ClauseRef, DocId, Finding, Severity
 from sectool.records import record_from_tag
-from sectool.register import REGISTER, Register, VersionRecord
+from sectool.register import REGISTER, ChangeRef, Register, VersionRecord
 from sectool.tree import Tree, decode
 
 
@@ -29,7 +29,7 @@ def versions(tree: Tree) -> list[dict]:
 class HistoryEntry:
     version: str
     effective: str
-    changes: list[dict]
+    changes: list[ChangeRef]
     what: str  # added | changed | removed
     document_version: str | None
 
@@ -37,7 +37,7 @@ class HistoryEntry:
         return {
             "version": self.version,
             "effective": self.effective,
-            "changes": self.changes,
+            "changes": [c.to_json() for c in self.changes],
             "what": self.what,
             "document_version": self.document_version,
         }
@@ -67,7 +67,7 @@ def history(tree: Tree, ref: ClauseRef) -> tuple[str, list[HistoryEntry]]:
             changes = [
                 c
                 for c in record.changes
-                if doc_key is None or _touches(tree, record, c["id"], doc_key)
+                if doc_key is None or _touches(tree, record, c.id, doc_key)
             ]
             entries.append(
                 HistoryEntry(

@@ -53,29 +53,26 @@ def lifecycle_problem(change) -> str | None:
     history = change.history
     if not history:
         return "its history is empty"
-    first = history[0].get("state")
+    first = history[0].state
     start = State.APPROVED if change.kind == "direction" else State.RAISED
     if first != start:
         return f"its history starts at {first}, not {start}"
     dates = []
     for step in history:
         try:
-            dates.append(dt.date.fromisoformat(str(step.get("date", ""))))
+            dates.append(dt.date.fromisoformat(step.date))
         except ValueError:
-            return f"its {step.get('state')} step has no valid date"
+            return f"its {step.state} step has no valid date"
     if dates != sorted(dates):
         return "its history goes back in time"
     walker = ChangeSet(change.id, change.title, change.kind, change.path, state=start)
     for step in history[1:]:
-        state = State.parse(step.get("state"))
+        state = step.state
         allowed = walker.allowed_next()
         if state is State.IMPLEMENTED and walker.state is State.APPROVED:
             allowed = (*allowed, State.IMPLEMENTED)
-        if state is None or state not in allowed:
-            return (
-                f"its history goes from {walker.state} to {step.get('state')}, "
-                "which the lifecycle forbids"
-            )
+        if state not in allowed:
+            return f"its history goes from {walker.state} to {state}, which the lifecycle forbids"
         walker.state = state
     if walker.state != change.state:
         return f"its history ends {walker.state}, not {change.state}"

@@ -24,10 +24,7 @@ def redline_docx(redline: Redline, doc: DocRedline) -> bytes:
     from sectool.render.docx import DocxBuilder, add_block, end_marker
 
     builder = DocxBuilder(redline.date, f"{doc.name}: tracked changes")
-    changes = (
-        "\n".join(f"{c['id']}: {c.get('title', '')} (effective {c['date']})" for c in doc.changes)
-        or "none"
-    )
+    changes = "\n".join(f"{c.id}: {c.title} (effective {c.date})" for c in doc.changes) or "none"
     builder.cover(
         f"Tracked changes: {doc.doc_id}",
         [

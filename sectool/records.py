@@ -42,7 +42,7 @@ def changelog_entry(record: VersionRecord, previous: dict[str, str] | None) -> s
     if record.changes:
         out.append("Change sets:")
         out.append("")
-        out += [f"- {c['id']}: {c['title']}" for c in record.changes]
+        out += [f"- {c.id}: {c.title}" for c in record.changes]
         out.append("")
     out.append("Documents:" if previous is not None else "Document Log:")
     out.append("")

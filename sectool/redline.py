@@ -51,6 +51,18 @@ class Step:
         self.docs |= set(self.texts)
 
 
+@dataclass(frozen=True)
+class RedlineChange:
+    """A change set a redline shows: its id, title and the date its words carry."""
+
+    id: str
+    title: str
+    date: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title, "date": self.date}
+
+
 @dataclass
 class DocRedline:
     doc_id: DocId
@@ -58,7 +70,7 @@ class DocRedline:
     from_version: str | None
     to_version: str | None
     diff: DocumentDiff
-    changes: list[dict] = field(default_factory=list)  # [{id, title, date}] that touched it
+    changes: list[RedlineChange] = field(default_factory=list)  # those that touched it
     clauses: list[str] | None = None  # only these clauses (and below), when asked for
 
     def shown_changes(self) -> list:
@@ -87,7 +99,7 @@ class Redline:
     from_effective: str | None
     to_effective: str | None
     documents: list[DocRedline]
-    changes: list[dict]
+    changes: list[RedlineChange]
     date: str  # the date pinned into every output (TO's effective date)
 
     def as_json(self) -> dict:
@@ -98,14 +110,15 @@ class Redline:
             "to": self.to_label,
             "from_effective": self.from_effective,
             "to_effective": self.to_effective,
-            "changes": self.changes,
+            "changes": [c.to_json() for c in self.changes],
             "documents": [
                 {
                     "id": str(d.doc_id),
                     "title": d.title,
                     "from_version": d.from_version,
                     "to_version": d.to_version,
-                    "changes": d.changes,
+                    # id, date, title: the order this output has always had
+                    "changes": [{"id": c.id, "date": c.date, "title": c.title} for c in d.changes],
                     "clauses": [_json_clause(clause_json(item)) for item in d.shown_changes()],
                 }
                 for d in self.documents
@@ -174,10 +187,7 @@ def build_redline(
             item.clauses = clauses
             documents.append(item)
     changes = list(
-        {
-            (s.author.id): {"id": s.author.id, "title": s.title, "date": s.author.date}
-            for s in steps
-        }.values()
+        {s.author.id: RedlineChange(s.author.id, s.title, s.author.date) for s in steps}.values()
     )
     to_label = _label(new) + (" with " + ", ".join(with_ids) if with_ids else "")
     return Redline(
@@ -332,10 +342,10 @@ def _doc_redline(
     old_entry, new_entry = old.register.entry(doc_id), new.register.entry(doc_id)
     shown = new_doc or old_doc
     title = shown.title if shown else str(doc_id)
-    touched = list({a.id: {"id": a.id, "date": a.date} for a in authors}.values())
     titles = {s.author.id: s.title for s in steps}
-    for t in touched:
-        t["title"] = titles.get(t["id"], "")
+    touched = list(
+        {a.id: RedlineChange(a.id, titles.get(a.id, ""), a.date) for a in authors}.values()
+    )
     return DocRedline(
         doc_id,
         title,
@@ -370,7 +380,7 @@ def _steps(
     touched: dict[DocId, int] = {}
     for snapshot, record in zip(snapshots, records, strict=True):
         for item in record.changes:
-            change = load_change_at(snapshot, item["id"])
+            change = load_change_at(snapshot, item.id)
             for doc_id in change.documents if change else ():
                 touched[doc_id] = touched.get(doc_id, 0) + 1
     shared = {d for d, n in touched.items() if n > 1 and (wanted is None or d in wanted)}
@@ -391,7 +401,7 @@ def _replay(
     """One step per change set of a version; texts only for the ``shared`` documents."""
     from sectool.designate import approval_order
 
-    changes = [c for c in (load_change_at(snapshot, x["id"]) for x in record.changes) if c]
+    changes = [c for c in (load_change_at(snapshot, x.id) for x in record.changes) if c]
     if wanted is not None:  # the others cannot affect these documents
         changes = [c for c in changes if set(c.documents) & wanted]
     changes.sort(key=approval_order)
@@ -410,7 +420,7 @@ def _replay(
                 )
             )
     except SectoolError:
-        ids = ", ".join(c["id"] for c in record.changes) or f"SEC {record.version}"
+        ids = ", ".join(c.id for c in record.changes) or f"SEC {record.version}"
         texts = {e.doc_id: snapshot.text(e.path) for e in snapshot.entries}
         return [Step(Author(ids, record.effective), f"SEC {record.version}", texts)]
     return steps

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
+from typing import Any
 
 from sectool.errors import MalformedRegister, UnknownVersion
 from sectool.model import DocId, Kind, Version, looks_like_date, looks_like_version, parse_date
@@ -40,6 +41,22 @@ class DocEntry:
         }
 
 
+@dataclass(frozen=True)
+class ChangeRef:
+    """A change set as a designated version's record names it."""
+
+    id: str
+    title: str
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> ChangeRef:
+        """From register.json's ``{"id": ..., "title": ...}``; KeyError when one is missing."""
+        return cls(data["id"], data["title"])
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "title": self.title}
+
+
 @dataclass
 class VersionRecord:
     """A designated version: its label, effective date, authority, change sets and Document Log."""
@@ -47,7 +64,7 @@ class VersionRecord:
     version: str
     effective: str
     by: str
-    changes: list[dict] = field(default_factory=list)  # [{"id":..., "title":...}]
+    changes: list[ChangeRef] = field(default_factory=list)
     documents: dict[str, str] = field(default_factory=dict)  # display id -> document version
     designated: str = ""  # the date the designation was made
 
@@ -69,7 +86,7 @@ class VersionRecord:
             "effective": self.effective,
             "designated": self.designated,
             "by": self.by,
-            "changes": self.changes,
+            "changes": [c.to_json() for c in self.changes],
             "documents": self.documents,
         }
 
@@ -135,7 +152,7 @@ class Register:
                     v["version"],
                     v["effective"],
                     v.get("by", ""),
-                    list(v.get("changes", [])),
+                    [ChangeRef.from_json(c) for c in v.get("changes", [])],
                     dict(v.get("documents", {})),
                     v.get("designated", ""),
                 )

@@ -98,3 +98,115 @@ def test_block_kind_and_diff_ops_are_enums_that_serialise_as_their_words():
     assert json.dumps([BlockOp.MOVED_FROM, SegmentOp.INSERT, BlockKind.SUBPARAGRAPH]) == (
         '["moved-from", "insert", "subparagraph"]'
     )
+
+
+MP1 = "modifications/MP1/change.json"
+REGISTER_JSON = """{
+  "sectool": 1,
+  "code": "SEC",
+  "documents": [
+    {
+      "id": "Section M",
+      "kind": "section",
+      "key": "M",
+      "title": "General",
+      "version": "1.1",
+      "path": "sections/M.md"
+    }
+  ],
+  "versions": [
+    {
+      "version": "5.8",
+      "effective": "2017-07-12",
+      "designated": "2017-07-10",
+      "by": "the Secretary of State",
+      "changes": [
+        {
+          "id": "MP1",
+          "title": "Clarify \u201cCommunications Hub\u201d"
+        }
+      ],
+      "documents": {
+        "Section M": "1.1"
+      }
+    }
+  ]
+}
+"""
+CHANGE_JSON = """{
+  "id": "MP1",
+  "title": "Clarify",
+  "kind": "modification",
+  "path": "fast-track",
+  "base": "5.7",
+  "state": "implemented",
+  "implemented_in": "5.8",
+  "documents": {
+    "Section M": {
+      "op": "edit",
+      "version": "1.1"
+    }
+  },
+  "history": [
+    {
+      "state": "raised",
+      "date": "2017-07-01",
+      "note": "registered"
+    },
+    {
+      "state": "approved",
+      "date": "2017-07-03",
+      "note": ""
+    },
+    {
+      "state": "implemented",
+      "date": "2017-07-10",
+      "note": "SEC 5.8, effective 2017-07-12"
+    }
+  ]
+}
+"""
+
+
+def test_register_and_change_json_round_trip_byte_for_byte_through_the_records(tmp_path: Path):
+    """After a demo's designations, lifecycle steps and redlines, every register.json and
+    change.json reads into typed records and writes back to the same bytes."""
+    from sectool.changes.changeset import ChangeSet, HistoryStep, State
+    from sectool.demo import run_demo
+    from sectool.register import ChangeRef, Register
+
+    for text in (REGISTER_JSON, CHANGE_JSON):  # as written before the records existed
+        loaded = Register.loads(text) if "sectool" in text else ChangeSet.loads(text, MP1)
+        assert loaded.dumps() == text
+    root = run_demo(tmp_path / "demo", lambda _line: None)
+    raw = (root / "register.json").read_text(encoding="utf-8")
+    register = Register.loads(raw)
+    assert register.dumps() == raw
+    refs = [c for v in register.versions for c in v.changes]
+    assert refs and all(type(c) is ChangeRef for c in refs)
+    manifests = sorted((root / "modifications").glob("*/change.json"))
+    states = set()
+    for path in manifests:
+        text = path.read_text(encoding="utf-8")
+        change = ChangeSet.loads(text, f"modifications/{path.parent.name}/change.json")
+        assert all(type(step) is HistoryStep for step in change.history)
+        states |= {step.state for step in change.history}
+        assert change.dumps() == text
+    assert {State.RAISED, State.APPROVED, State.IMPLEMENTED} <= states
+
+
+def test_a_history_step_without_a_note_keeps_none_and_bad_steps_are_named():
+    from sectool.changes.changeset import ChangeSet, HistoryStep, State
+    from sectool.errors import MalformedChange
+
+    base = {"id": "MP1", "title": "T", "kind": "modification", "path": "2", "base": None}
+    data = {**base, "state": "raised", "history": [{"state": "raised", "date": "2026-01-02"}]}
+    text = json.dumps(data, indent=2) + "\n"
+    change = ChangeSet.loads(text, "modifications/MP1/change.json")
+    assert change.history == [HistoryStep(State.RAISED, "2026-01-02")]
+    assert json.loads(change.dumps())["history"] == data["history"]
+    data["history"] = ["raised", {"state": "approved", "date": "soon"}]
+    with pytest.raises(MalformedChange) as caught:
+        ChangeSet.loads(json.dumps(data), "modifications/MP1/change.json")
+    assert "history step 1 has no lifecycle state" in caught.value.message
+    assert "history step 2 (approved) has no YYYY-MM-DD date" in caught.value.message

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 from sectool.errors import BadTransition, MalformedChange
 from sectool.model import DocId, looks_like_date, looks_like_version
@@ -86,6 +87,38 @@ def today() -> str:
     return dt.date.today().isoformat()
 
 
+@dataclass(frozen=True)
+class HistoryStep:
+    """One step of a change set's lifecycle: the state reached, on a YYYY-MM-DD date."""
+
+    state: State
+    date: str
+    note: str | None = None  # None: change.json's step has no "note"
+
+    def to_json(self) -> dict[str, str]:
+        """The step as change.json holds it: state, date and (when there is one) note."""
+        out = {"state": str(self.state), "date": self.date}
+        if self.note is not None:
+            out["note"] = self.note
+        return out
+
+
+def _history(raw: list[Any]) -> tuple[list[HistoryStep], list[str]]:
+    """change.json's history steps as records, and what is wrong with those that are not."""
+    steps: list[HistoryStep] = []
+    problems: list[str] = []
+    for number, step in enumerate(raw, 1):
+        state = State.parse(step.get("state")) if isinstance(step, dict) else None
+        if state is None:
+            problems.append(f"history step {number} has no lifecycle state")
+        elif not looks_like_date(str(step.get("date", ""))):
+            problems.append(f"history step {number} ({state}) has no YYYY-MM-DD date")
+        else:
+            note = step.get("note")
+            steps.append(HistoryStep(state, step["date"], note))
+    return steps, problems
+
+
 @dataclass
 class DocChange:
     """What a change set does to one document."""
@@ -111,7 +144,7 @@ class ChangeSet:
     path: str = "2"
     base: str | None = None
     state: State = State.RAISED
-    history: list[dict] = field(default_factory=list)
+    history: list[HistoryStep] = field(default_factory=list)
     documents: dict[DocId, DocChange] = field(default_factory=dict)
     implemented_in: str | None = None
     # where recorded text came from when it was not typed here: one entry per Word redline
@@ -160,16 +193,16 @@ class ChangeSet:
                 f"{self.id} cannot go from {self.state} to {state}",
                 ("allowed next: " + ", ".join(allowed)) if allowed else f"{self.state} is final",
             )
-        if self.history and date < self.history[-1]["date"]:
+        if self.history and date < self.history[-1].date:
             raise BadTransition(
-                f"{date} is before {self.id}'s last step ({self.history[-1]['date']})",
+                f"{date} is before {self.id}'s last step ({self.history[-1].date})",
                 "give a date on or after the last step, with --date",
             )
         self.state = state
-        self.history.append({"state": state, "date": date, "note": note})
+        self.history.append(HistoryStep(state, date, note))
 
     def approved_on(self) -> str:
-        dates = [h["date"] for h in self.history if h["state"] == "approved"]
+        dates = [h.date for h in self.history if h.state is State.APPROVED]
         return dates[-1] if dates else ""
 
     def dumps(self) -> str:
@@ -182,7 +215,7 @@ class ChangeSet:
             "state": self.state,
             "implemented_in": self.implemented_in,
             "documents": {str(d): c.as_json() for d, c in sorted(self.documents.items())},
-            "history": self.history,
+            "history": [step.to_json() for step in self.history],
         }
         if self.provenance:
             data["provenance"] = self.provenance
@@ -199,6 +232,7 @@ class ChangeSet:
         try:
             data = json.loads(text)
             state = State.parse(data["state"])
+            history, history_problems = _history(list(data.get("history", [])))
             change = cls(
                 id=check_id(data["id"]),
                 title=str(data["title"]),
@@ -206,7 +240,7 @@ class ChangeSet:
                 path=str(data["path"]),
                 base=data.get("base"),
                 state=state or State.RAISED,
-                history=list(data.get("history", [])),
+                history=history,
                 implemented_in=data.get("implemented_in"),
                 provenance=list(data.get("provenance", [])),
             )
@@ -222,11 +256,13 @@ class ChangeSet:
                 "fix the JSON, or restore it with git checkout",
                 path=path,
             ) from None
-        _validate(change, path, None if state else data["state"])
+        _validate(change, path, None if state else data["state"], history_problems)
         return change
 
 
-def _validate(change: ChangeSet, path: str, unknown_state: object = None) -> None:
+def _validate(
+    change: ChangeSet, path: str, unknown_state: object = None, history: list[str] | None = None
+) -> None:
     problems = []
     if path.split("/")[-2:-1] and path.split("/")[-2] != change.id:
         problems.append(f"its id {change.id} does not match its folder")
@@ -239,11 +275,7 @@ def _validate(change: ChangeSet, path: str, unknown_state: object = None) -> Non
         problems.append(f"state '{unknown_state}' is not one of {', '.join(STATES)}")
     if change.base is not None and not looks_like_version(str(change.base)):
         problems.append(f"base '{change.base}' is not a version label")
-    for number, step in enumerate(change.history, 1):
-        if not isinstance(step, dict) or step.get("state") not in STATES:
-            problems.append(f"history step {number} has no lifecycle state")
-        elif not looks_like_date(str(step.get("date", ""))):
-            problems.append(f"history step {number} ({step['state']}) has no YYYY-MM-DD date")
+    problems += history or []
     for doc in change.documents.values():
         if doc.op not in ("edit", "add", "remove"):
             problems.append(f"{doc.doc_id}: op '{doc.op}' is not edit, add or remove")

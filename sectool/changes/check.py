@@ -54,12 +54,23 @@ class Conflict:
         }
 
 
+@dataclass(frozen=True)
+class NotApplying:
+    """A change set that does not apply to the latest version, and why."""
+
+    id: str
+    reason: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"id": self.id, "reason": self.reason}
+
+
 @dataclass
 class CheckReport:
     latest: str | None
     checked: list[str] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
-    not_applying: list[dict] = field(default_factory=list)
+    not_applying: list[NotApplying] = field(default_factory=list)
     # each change set's documents merged onto the latest version (clean or not), by id
     merges: dict[str, dict] = field(default_factory=dict)
 
@@ -72,7 +83,7 @@ class CheckReport:
             "latest": self.latest,
             "checked": self.checked,
             "conflicts": [c.as_json() for c in self.conflicts],
-            "not_applying": self.not_applying,
+            "not_applying": [n.to_json() for n in self.not_applying],
         }
 
 
@@ -105,18 +116,18 @@ def check_changes(tree: Tree, ids: list[str] | None = None) -> CheckReport:
             results = merge_onto(texts, onto)
             keys[change.id] = clause_keys(texts)
         except SectoolError as exc:
-            report.not_applying.append({"id": change.id, "reason": exc.message})
+            report.not_applying.append(NotApplying(change.id, exc.message))
             continue
         report.merges[change.id] = results
         failed = [str(d) for d, r in results.items() if not r.clean]
         if failed:
             report.not_applying.append(
-                {
-                    "id": change.id,
-                    "reason": f"drafted on SEC {change.base}; its edits to {', '.join(failed)} "
+                NotApplying(
+                    change.id,
+                    f"drafted on SEC {change.base}; its edits to {', '.join(failed)} "
                     f"overlap changes made since (rebase with `sectool mod rebase "
                     f"{change.id}`)",
-                }
+                )
             )
             continue
         merged[change.id] = results

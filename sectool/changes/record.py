@@ -13,6 +13,7 @@ from sectool.changes.changeset import (
     MODIFICATION_PATHS,
     ChangeSet,
     DocChange,
+    HistoryStep,
     State,
     check_id,
     today,
@@ -102,7 +103,7 @@ def new_change(
         path,
         base,
         state,
-        [{"state": state, "date": when, "note": "registered"}],
+        [HistoryStep(state, when, "registered")],
     )
     with tree.store.lock():
         if (tree.root / FOLDER / change_id).exists():

@@ -50,7 +50,7 @@ def _lifecycle(context: CheckContext, change: ChangeSet) -> list[Finding]:
     versions = {v.version: v for v in context.tree.register.versions}
     if change.state is State.IMPLEMENTED:
         record = versions.get(change.implemented_in or "")
-        if record is None or change.id not in {c["id"] for c in record.changes}:
+        if record is None or change.id not in {c.id for c in record.changes}:
             out.append(
                 Finding(
                     "changes.lifecycle",
@@ -101,14 +101,14 @@ def _registered(context: CheckContext) -> list[Finding]:
     out = []
     for record in context.tree.register.versions:
         for item in record.changes:
-            change = context.changes.get(item["id"])
+            change = context.changes.get(item.id)
             if change is None or change.implemented_in != record.version:
                 out.append(
                     Finding(
                         "changes.lifecycle",
                         Severity.ERROR,
-                        f"SEC {record.version} implemented {item['id']}, but "
-                        f"{FOLDER}/{item['id']} does not say so",
+                        f"SEC {record.version} implemented {item.id}, but "
+                        f"{FOLDER}/{item.id} does not say so",
                         "restore the change set from the version's tag",
                         path="register.json",
                     )
@@ -119,13 +119,13 @@ def _registered(context: CheckContext) -> list[Finding]:
 def _applies(context: CheckContext, report: CheckReport) -> list[Finding]:
     out = []
     for item in report.not_applying:
-        change = context.changes[item["id"]]
+        change = context.changes[item.id]
         out.append(
             Finding(
                 "changes.not-applying",
                 Severity.ERROR,
-                f"{item['id']} does not apply to SEC {report.latest}: {item['reason']}",
-                f"rebase it: `sectool mod rebase {item['id']}`",
+                f"{item.id} does not apply to SEC {report.latest}: {item.reason}",
+                f"rebase it: `sectool mod rebase {item.id}`",
                 **_at(change),
             )
         )

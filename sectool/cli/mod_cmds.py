@@ -205,7 +205,7 @@ def mod_advance(ctx, change_id, state, date, note) -> None:
 
     change = advance_change(tree_from(ctx), change_id, state, date, note)
     step = change.history[-1]
-    click.echo(f"{change.id} is now {change.state} (from {step['date']})")
+    click.echo(f"{change.id} is now {change.state} (from {step.date})")
 
 
 @mod.command("check")
@@ -228,7 +228,7 @@ def mod_check(ctx, change_ids, as_json) -> None:
         echo_json(report.as_json())
     else:
         for item in report.not_applying:
-            click.echo(f"does not apply: {item['id']}: {item['reason']}")
+            click.echo(f"does not apply: {item.id}: {item.reason}")
         for conflict in report.conflicts:
             click.echo(f"conflict: {conflict.describe()}")
         click.echo(

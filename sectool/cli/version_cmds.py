@@ -151,7 +151,7 @@ def show_history(ctx, reference, as_json) -> None:
         return
     click.echo(f"Changes to {name}")
     for e in entries:
-        changes = ", ".join(f"{c['id']} ({c['title']})" for c in e.changes) or "as designated"
+        changes = ", ".join(f"{c.id} ({c.title})" for c in e.changes) or "as designated"
         version = f" [document version {e.document_version}]" if e.document_version else ""
         click.echo(f"  SEC {e.version:<6} effective {e.effective}  {e.what}{version}: {changes}")
 

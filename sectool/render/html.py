@@ -114,9 +114,7 @@ def render_html(redline) -> str:
                 )
             blocks.append(_block_html(item, anchor))
         versions = f"{doc.from_version or 'new'} &rarr; {doc.to_version or 'removed'}"
-        changes = ", ".join(
-            f"{escape(c['id'])} ({escape(c.get('title', ''))})" for c in doc.changes
-        )
+        changes = ", ".join(f"{escape(c.id)} ({escape(c.title)})" for c in doc.changes)
         sections.append(
             f'<section id="d{d}"><h2>{escape(doc.name)}</h2>'
             f'<p class="meta">Document version {versions}. Change sets: '
