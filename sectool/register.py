@@ -12,6 +12,7 @@ from typing import Any
 
 from sectool.errors import MalformedRegister, UnknownVersion
 from sectool.model import DocId, Kind, Version, looks_like_date, looks_like_version, parse_date
+from sectool.register_shape import shape_problem
 
 REGISTER = "register.json"
 TAG_PREFIX = "sec/"
@@ -143,6 +144,9 @@ class Register:
     def loads(cls, text: str, path: str = REGISTER) -> Register:
         try:
             data = json.loads(text)
+            problem = shape_problem(data)
+            if problem:
+                raise ValueError(problem)
             documents = [
                 DocEntry(DocId(Kind(d["kind"]), d["key"]), d["title"], d["version"])
                 for d in data["documents"]
