@@ -22,7 +22,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sectool.changes.record import advance_change, new_change, record_worktree  # noqa: E402
+from sectool.changes.record import (  # noqa: E402
+    Registration,
+    advance_change,
+    new_change,
+    record_worktree,
+)
 from sectool.document import parse_document  # noqa: E402
 from sectool.model import DocId, Kind  # noqa: E402
 from sectool.register import VersionRecord  # noqa: E402
@@ -237,7 +242,12 @@ def draft_release(root: Path, args, rng: random.Random) -> list[str]:
                 continue
             chosen.append((doc_id, index))
             used |= near
-        new_change(tree, change_id, f"Release change {n + 1}", path="fast-track", date="2020-02-01")
+        new_change(
+            tree,
+            Registration(
+                change_id, f"Release change {n + 1}", path="fast-track", date="2020-02-01"
+            ),
+        )
         for doc_id in sorted({d for d, _ in chosen}):  # one order in every process
             edits = sorted((i for d, i in chosen if d == doc_id), reverse=True)
             path = root / doc_id.path

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sectool.changes.check import check_changes
-from sectool.designate import designate
+from sectool.designate import DesignationRequest, designate
 from sectool.model import ClauseRef
 from sectool.seed import create_tree
 from sectool.tree import Tree
@@ -30,11 +30,11 @@ def _clause(tree: Tree, ref: str, at: str | None = None) -> str:
 def publish(tree: Tree, out: Path) -> list[Path]:
     """The redlines of each designation (docx and html) and the clean 5.9 export."""
     from sectool.publish import export, write_diff
-    from sectool.redline import build_redline
+    from sectool.redline import RedlineRequest, build_redline
 
     written = []
     for old, new in (("5.7", "5.8"), ("5.8", "5.9")):
-        redline = build_redline(tree, old, new)
+        redline = build_redline(tree, RedlineRequest(old, new))
         written += write_diff(redline, "docx", out / f"redlines-{old}-to-{new}", False)[1]
         written += write_diff(redline, "html", out / f"redlines-{old}-to-{new}.html", False)[1]
     snapshot = tree.snapshot("5.9")
@@ -57,10 +57,14 @@ def run_demo(folder: Path | None, say: Callable[[str], None]) -> Path:
     )
     say(f"   Appendix B 4.3 at 5.7: {_clause(tree, 'Appendix B 4.3')[:140]}...")
 
-    plan = designate(tree, "5.8", "2017-07-12", ["SECMP0035"], "the SEC Change Board")
+    plan = designate(
+        tree, DesignationRequest("5.8", "2017-07-12", ["SECMP0035"], "the SEC Change Board")
+    )
     docs = ", ".join(f"{d.doc_id} {d.old_version} -> {d.new_version}" for d in plan.documents)
     say(f"2. Designated SEC 5.8 (effective 2017-07-12) implementing SECMP0035: {docs}")
-    plan = designate(tree, "5.9", "2017-07-21", ["SOS-2017-R1.3"], "the Secretary of State")
+    plan = designate(
+        tree, DesignationRequest("5.9", "2017-07-21", ["SOS-2017-R1.3"], "the Secretary of State")
+    )
     docs = ", ".join(f"{d.doc_id} {d.old_version} -> {d.new_version}" for d in plan.documents)
     say(f"3. Designated SEC 5.9 (effective 2017-07-21), the Release 1.3 re-designation: {docs}")
 

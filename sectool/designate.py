@@ -96,16 +96,32 @@ def approval_order(change: ChangeSet) -> tuple[str, str]:
     )
 
 
-def plan_designation(
-    tree: Tree,
-    version: str,
-    effective: str,
-    change_ids: list[str] | None,
-    by: str | None = None,
-    doc_versions: dict[DocId, str] | None = None,
-    designated: str | None = None,
-) -> Plan:
+@dataclass(frozen=True)
+class DesignationRequest:
+    """A designation asked for.
+
+    ``version`` is the new label ("5.8"), ``effective`` the YYYY-MM-DD date it takes effect;
+    ``change_ids`` the change sets to implement (None: every approved one); ``by`` the
+    designating authority (default: from the change sets); ``doc_versions`` document versions
+    set by hand; ``designated`` the YYYY-MM-DD date the designation is made (default today).
+    """
+
+    version: str
+    effective: str
+    change_ids: list[str] | None = None
+    by: str | None = None
+    doc_versions: dict[DocId, str] | None = None
+    designated: str | None = None
+
+
+def plan_designation(tree: Tree, request: DesignationRequest) -> Plan:
     """Work out everything a designation will write, or refuse with the reason."""
+    version, effective, by = request.version, request.effective, request.by
+    change_ids, doc_versions, designated = (
+        request.change_ids,
+        request.doc_versions,
+        request.designated,
+    )
     label = Version.parse(version)
     effective_day = parse_date(effective)
     register = tree.register
@@ -392,11 +408,7 @@ def _new_register(
 
 def designate(
     tree: Tree,
-    version: str,
-    effective: str,
-    change_ids: list[str] | None = None,
-    by: str | None = None,
-    doc_versions: dict[DocId, str] | None = None,
+    request: DesignationRequest,
     dry_run: bool = False,
     sign: bool = False,
     designators: bytes | None = None,
@@ -409,14 +421,15 @@ def designate(
     """
     from sectool.signing import DESIGNATORS, designators_at, require_designator
 
+    version = request.version
     if dry_run:
-        return plan_designation(tree, version, effective, change_ids, by, doc_versions)
+        return plan_designation(tree, request)
     with tree.store.lock():
         tree.reload()  # another designation may have finished while we waited
         ensure_clean(
             tree, [*FOLDERS, REGISTER, CHANGELOG, DESIGNATORS], f"cannot designate SEC {version}"
         )
-        plan = plan_designation(tree, version, effective, change_ids, by, doc_versions)
+        plan = plan_designation(tree, request)
         latest = tree.register.latest
         allowed = designators_at(tree, latest)
         if latest is not None and allowed is not None and not sign:

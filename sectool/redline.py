@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sectool.attribution import Author, attribute, compose
-from sectool.changes.io import apply_in_turn, load_change, load_change_at
+from sectool.changes.io import Reading, apply_in_turn, load_change, load_change_at
 from sectool.diff import (
     DELETE,
     EQUAL,
@@ -138,23 +138,42 @@ def _label(snapshot: Snapshot) -> str:
     return "working tree" if snapshot.record is None else f"SEC {snapshot.label}"
 
 
-def build_redline(
-    tree: Tree,
-    from_spec: str,
-    to_spec: str,
-    refs: list[str] | None = None,
-    with_ids: list[str] | None = None,
-    progress: Callable[[int, int], None] | None = None,
-    changes_only: bool = False,
-    windows_only: bool = False,
-) -> Redline:
-    """Compare the code at ``from_spec`` with ``to_spec`` (plus ``with_ids``).
+@dataclass(frozen=True)
+class RedlineRequest:
+    """A redline asked for: the code at ``from_spec`` against ``to_spec`` (a version label,
+    a YYYY-MM-DD date, or "working"), plus the pending change sets ``with_ids``, for the
+    documents or clauses ``refs`` (None: every document that differs).
 
     ``changes_only``: the caller lists changed clauses and never renders unchanged ones by
     their structure (text, json, md), so between designated versions only the sub-sections
     around each difference need parsing. ``windows_only``: moreover the caller shows no
     unchanged block at all (text, json), so only the blocks around each difference are kept.
     """
+
+    from_spec: str
+    to_spec: str
+    refs: list[str] | None = None
+    with_ids: list[str] | None = None
+    changes_only: bool = False
+    windows_only: bool = False
+
+
+def build_redline(
+    tree: Tree,
+    request: RedlineRequest,
+    progress: Callable[[int, int], None] | None = None,
+) -> Redline:
+    """Compare the code as ``request`` asks; ``progress(done, total)`` is called per document.
+
+    Raises UnknownVersion or UnknownReference for a spec or reference that names nothing.
+    """
+    from_spec, to_spec, refs, with_ids = (
+        request.from_spec,
+        request.to_spec,
+        request.refs,
+        request.with_ids,
+    )
+    changes_only, windows_only = request.changes_only, request.windows_only
     old = tree.snapshot(from_spec)
     new = tree.snapshot(to_spec)
     asked = _documents(old, new, {}, refs) if refs else None  # the documents asked for
@@ -175,14 +194,13 @@ def build_redline(
         for snapshot in (old, new):
             snapshot.prefetch([d.path for d in docs])
     documents = []
+    ends = _Ends(old, new, steps, final_texts, bool(refs))
     for n, (doc_id, clauses) in enumerate(docs.items()):
         if progress:
             progress(n, len(docs))
         partial = changes_only and old.rev is not None and new.rev is not None
         partial = partial and doc_id not in final_texts
-        item = _doc_redline(
-            old, new, doc_id, steps, final_texts, bool(refs), partial, partial and windows_only
-        )
+        item = _doc_redline(ends, doc_id, partial, partial and windows_only)
         if item is not None:
             item.clauses = clauses
             documents.append(item)
@@ -291,23 +309,30 @@ def _parse_windows(doc_id: DocId, old_text: str, new_text: str):
     return old_doc, new_doc, ops
 
 
+@dataclass(frozen=True)
+class _Ends:
+    """What every document of one redline shares: both ends, the steps between them, the
+    final texts of a ``--with`` preview, and whether documents were asked for by name (then
+    they are shown even when unchanged)."""
+
+    old: Snapshot
+    new: Snapshot
+    steps: list[Step]
+    final_texts: dict[DocId, str | None]
+    asked: bool
+
+
 def _doc_redline(
-    old: Snapshot,
-    new: Snapshot,
-    doc_id: DocId,
-    steps: list[Step],
-    final_texts: dict,
-    asked: bool,
-    partial: bool = False,
-    windows_only: bool = False,
+    ends: _Ends, doc_id: DocId, partial: bool = False, windows_only: bool = False
 ) -> DocRedline | None:
+    old, new, steps, final_texts = ends.old, ends.new, ends.steps, ends.final_texts
     old_text = old.text(doc_id.path) if old.register.entry(doc_id) or old.rev is None else None
     new_text = (
         final_texts[doc_id]
         if doc_id in final_texts
         else (new.text(doc_id.path) if new.register.entry(doc_id) or new.rev is None else None)
     )
-    if old_text == new_text and not asked:
+    if old_text == new_text and not ends.asked:
         return None
     stations: list[tuple[str | None, Author]] = []
     current = old_text
@@ -407,7 +432,9 @@ def _replay(
     changes.sort(key=approval_order)
     steps: list[Step] = []
     try:
-        for change, results in apply_in_turn(tree, changes, previous, {}, at=snapshot, only=shared):
+        for change, results in apply_in_turn(
+            tree, changes, previous, {}, reading=Reading(snapshot, shared)
+        ):
             if any(not r.clean for r in results.values()):
                 raise MergeConflict("replay failed", "")
             step_texts = {d: r.text for d, r in results.items()}

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from sectool.changes.io import change_texts, load_change
 from sectool.changes.patch import apply_patch, make_diff, parse_patch, split_lines
-from sectool.changes.record import new_change, record_worktree
+from sectool.changes.record import Registration, new_change, record_worktree
 from sectool.document import parse_document
 from sectool.errors import MalformedDocument
 from sectool.model import DocId
@@ -72,7 +72,7 @@ def test_record_then_apply_reproduces_the_edit(tree: Tree, edited: str):
         assume(False)
     assume(edited != ORIGINAL)
     change_id = f"PROP{next(counter)}"
-    new_change(tree, change_id, "property")
+    new_change(tree, Registration(change_id, "property"))
     (tree.root / doc_id.path).write_text(edited, encoding="utf-8")
     record_worktree(tree, change_id)
     assert (tree.root / doc_id.path).read_text(encoding="utf-8") == ORIGINAL

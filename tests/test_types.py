@@ -210,3 +210,41 @@ def test_a_history_step_without_a_note_keeps_none_and_bad_steps_are_named():
         ChangeSet.loads(json.dumps(data), "modifications/MP1/change.json")
     assert "history step 1 has no lifecycle state" in caught.value.message
     assert "history step 2 (approved) has no YYYY-MM-DD date" in caught.value.message
+
+
+MAX_PARAMETERS = 6
+_CLICK = ("command", "group", "option", "argument", "pass_context")
+
+
+def _public_functions(root: Path):
+    """(file, line, name, parameter count) of every public function and method in ``root``;
+    a click command is left out, since click passes each option as a parameter."""
+    import ast
+
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                continue
+            if node.name.startswith("_"):
+                continue
+            if any(word in ast.unparse(d) for d in node.decorator_list for word in _CLICK):
+                continue
+            args = node.args
+            names = [a.arg for a in args.posonlyargs + args.args + args.kwonlyargs]
+            names += [a.arg for a in (args.vararg, args.kwarg) if a is not None]
+            yield path, node.lineno, node.name, len([n for n in names if n not in ("self", "cls")])
+
+
+def test_no_public_function_takes_more_than_six_parameters(tmp_path: Path):
+    import sectool
+
+    root = Path(sectool.__file__).parent
+    too_many = [
+        f"{path.relative_to(root.parent)}:{line} {name} ({count})"
+        for path, line, name, count in _public_functions(root)
+        if count > MAX_PARAMETERS
+    ]
+    assert not too_many, "group these parameters into a request object: " + ", ".join(too_many)
+    # and the check sees what it should: a seven-parameter function is caught
+    (tmp_path / "wide.py").write_text("def wide(a, b, c, d, e, f, *, g=1):\n    pass\n")
+    assert [(name, count) for _, _, name, count in _public_functions(tmp_path)] == [("wide", 7)]

@@ -130,23 +130,34 @@ def merge_onto(
     return results
 
 
+@dataclass(frozen=True)
+class Reading:
+    """Where change sets' texts are read: ``at`` a snapshot (None: the working tree), and
+    ``only`` those documents (None: every document a change set touches)."""
+
+    at: Snapshot | None = None
+    only: set[DocId] | None = None
+
+
 def apply_in_turn(
     tree: Tree,
     changes: list[ChangeSet],
     onto: Snapshot | None,
     current: dict[DocId, str | None],
     label: str = "",
-    at: Snapshot | None = None,
-    only: set[DocId] | None = None,
+    reading: Reading | None = None,
 ) -> Iterator[tuple[ChangeSet, dict[DocId, MergeResult]]]:
     """Merge change sets one after another onto ``onto``, as designation applies them.
 
     ``current`` holds each document's text so far (the caller's, updated here after each
     change set); each step yields the change set and its merge results, which the caller
-    checks (and may stop on) before the next one is applied.
+    checks (and may stop on) before the next one is applied. ``label`` names ``onto`` in
+    conflict markers; ``reading`` says where the change sets' texts are read (default: the
+    working tree, every document).
     """
+    reading = reading or Reading()
     for change in changes:
-        texts = change_texts(tree, change, at=at, only=only)
+        texts = change_texts(tree, change, at=reading.at, only=reading.only)
         for item in texts:
             current.setdefault(item.doc_id, snapshot_text(onto, item.doc_id))
         results = merge_onto(texts, onto, current, label=label)

@@ -58,16 +58,29 @@ def commit_change(
     return tree.store.transaction(files, message)
 
 
-def new_change(
-    tree: Tree,
-    change_id: str,
-    title: str,
-    kind: str = "modification",
-    path: str | None = None,
-    base: str | None = None,
-    date: str | None = None,
-) -> ChangeSet:
-    """Register a proposal (``raised``) or a direction (``approved``)."""
+@dataclass(frozen=True)
+class Registration:
+    """A change set to register: its id and title; ``kind`` (modification or direction);
+    ``path`` (default 2 for a modification, variation for a direction); ``base`` the version
+    it is drafted on (default the latest); ``date`` the YYYY-MM-DD it was raised (default today).
+    """
+
+    change_id: str
+    title: str
+    kind: str = "modification"
+    path: str | None = None
+    base: str | None = None
+    date: str | None = None
+
+
+def new_change(tree: Tree, request: Registration) -> ChangeSet:
+    """Register a proposal (``raised``) or a direction (``approved``).
+
+    Raises MalformedChange (bad id, title, kind or path), ControlCharacter, BadDate,
+    UnknownVersion (``base``) or DuplicateChange.
+    """
+    change_id, title, kind, path = request.change_id, request.title, request.kind, request.path
+    base, date = request.base, request.date
     check_id(change_id)
     if not title.strip():
         raise MalformedChange("a change set needs a title", "give one with --title")

@@ -47,9 +47,10 @@ def mod_new(ctx, change_id, title, kind, path_, base, date) -> None:
     Example:
       sectool mod new SoS-2017-07 --kind direction --path re-designation --title "R1.3"
     """
-    from sectool.changes.record import new_change
+    from sectool.changes.record import Registration, new_change
 
-    change = new_change(tree_from(ctx), change_id, title, kind, path_, base, date)
+    request = Registration(change_id, title, kind, path_, base, date)
+    change = new_change(tree_from(ctx), request)
     click.echo(
         f"Registered {change.id} ({change.kind}, path {change.path}), {change.state}, "
         f"based on SEC {change.base or '(empty)'}"

@@ -66,7 +66,7 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
       sectool diff 5.7 5.9 "Appendix B" --format docx -o appendix-b.docx
     """
     from sectool.publish import write_diff
-    from sectool.redline import build_redline
+    from sectool.redline import RedlineRequest, build_redline
 
     tree = tree_from(ctx)
     if fmt == "pdf":
@@ -77,16 +77,15 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
     if progress:
         progress.start()
     try:
-        redline = build_redline(
-            tree,
+        request = RedlineRequest(
             from_spec,
             to_spec,
             list(refs) or None,
             list(with_ids) or None,
-            update,
             changes_only=fmt in ("text", "json", "md"),
             windows_only=fmt in ("text", "json"),
         )
+        redline = build_redline(tree, request, update)
     finally:
         if progress:
             progress.stop()

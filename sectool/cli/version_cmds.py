@@ -59,25 +59,18 @@ def designate(ctx, version, effective, changes, by, doc_versions, dry_run, sign,
     """
     from pathlib import Path
 
+    from sectool.designate import DesignationRequest, parse_doc_versions
     from sectool.designate import designate as run
-    from sectool.designate import parse_doc_versions
     from sectool.signing import parse_designators
 
     tree = tree_from(ctx)
     allowed = (
         parse_designators(Path(designators).read_bytes(), designators) if designators else None
     )
-    plan = run(
-        tree,
-        version,
-        effective,
-        list(changes) or None,
-        by,
-        parse_doc_versions(list(doc_versions)),
-        dry_run,
-        sign,
-        allowed,
+    request = DesignationRequest(
+        version, effective, list(changes) or None, by, parse_doc_versions(list(doc_versions))
     )
+    plan = run(tree, request, dry_run, sign, allowed)
     record = plan.record
     verb = "Would designate" if dry_run else "Designated"
     click.echo(f"{verb} SEC {record.version}, effective {record.effective}, by {record.by}")
