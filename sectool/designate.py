@@ -11,7 +11,7 @@ exactly as it was.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from sectool.changes.changeset import ChangeSet, HistoryStep, State, today
@@ -52,6 +52,8 @@ class DocOutcome:
     new_version: str | None
     by: list[str] = field(default_factory=list)
     title: str = ""
+    # new_text parsed (None when removed), kept so the content check does not parse it again
+    document: Document | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass
@@ -269,7 +271,8 @@ def _check_content(
     bad = content_findings(tree, texts, changes)
     if bad:
         raise ControlCharacter(bad[0].message, bad[0].hint, path=bad[0].path, line=bad[0].line)
-    new = designated_findings(tree, onto, {d.doc_id: d.new_text for d in outcomes})
+    parsed = {d.doc_id: (d.new_text, d.document) for d in outcomes if d.new_text and d.document}
+    new = designated_findings(tree, onto, {d.doc_id: d.new_text for d in outcomes}, parsed)
     if new:
         first = new[0]
         where = f"{first.path}: " if first.path else ""
@@ -290,42 +293,82 @@ def designated_findings(
     """Numbering and reference errors in the documents ``after`` changes that ``onto`` lacks.
 
     ``after`` maps each changed document to its new text (None: removed); ``known`` holds
-    documents already parsed elsewhere, with the text they were parsed from.
+    documents already parsed elsewhere, with the text they were parsed from. Only the changed
+    documents and the documents their references name are read and parsed: the findings are
+    those of the changed documents, so nothing else can affect them.
+
+    Raises MalformedDocument when a text that is read does not parse.
     """
+    known = known or {}
+    old_present = _present(onto)
+    new_present = (old_present - {d for d, t in after.items() if t is None}) | {
+        d for d, t in after.items() if t is not None
+    }
+    parsed: dict[DocId, Document] = {}
+
+    def old_document(doc_id: DocId) -> Document:
+        assert onto is not None  # only documents onto holds are read from it
+        text = onto.text(doc_id.path)
+        if doc_id in known and known[doc_id][0] == text:
+            return known[doc_id][1]
+        return onto.document(doc_id)
+
+    def new_document(doc_id: DocId) -> Document:
+        text = after.get(doc_id)
+        if text is None or (doc_id in old_present and onto and onto.text(doc_id.path) == text):
+            return old_document(doc_id)
+        if doc_id in known and known[doc_id][0] == text:
+            return known[doc_id][1]
+        if doc_id not in parsed:
+            parsed[doc_id] = parse_document(text, doc_id)
+        return parsed[doc_id]
+
+    new = _errors(tree, after, new_present, old_present, new_document)
+    if not new:  # the usual case: nothing to subtract, so the earlier text is not checked
+        return []
+    old = _errors(tree, after, old_present, old_present, old_document)
+    return sorted(new - old, key=lambda f: (f.path or "", f.message))
+
+
+def _present(onto: Snapshot | None) -> set[DocId]:
+    """The documents of the Document Log whose file ``onto`` holds."""
+    if onto is None:
+        return set()
+    blobs = onto.blob_ids()
+    if blobs is None:
+        return {e.doc_id for e in onto.entries if onto.text(e.doc_id.path) is not None}
+    return {e.doc_id for e in onto.entries if e.doc_id.path in blobs}
+
+
+def _errors(
+    tree: Tree,
+    after: dict[DocId, str | None],
+    present: set[DocId],
+    older: set[DocId],
+    document: Callable[[DocId], Document],
+) -> set[Finding]:
+    """The error findings of the changed documents, in a version holding ``present``
+    (``older``: the documents of the version they change)."""
     from sectool.checks import references, structure
     from sectool.checks.context import CheckContext
+    from sectool.references import extract_references
 
-    docs = [e.doc_id for e in onto.entries] if onto else []
-    if onto is not None:
-        onto.prefetch([d.path for d in docs])
-    old = {d: t for d in docs if (t := onto.text(d.path)) is not None} if onto else {}
-    new = {**old, **after}
-    scope = {d.path for d in after}
-    # the snapshot keeps what it parsed, so checking several change sets parses each old
-    # document once, and each changed one once more
-    known = known or {}
-    parsed = {
-        d: known[d][1] if d in known and known[d][0] == text else onto.document(d)
-        for d, text in old.items()
-        if onto is not None
+    # in the order the full check parsed them: the version's documents, then the added ones
+    changed = sorted(d for d in after if d in present and d in older) + [
+        d for d in after if d in present and d not in older
+    ]
+    named = {r.target for d in changed for r in extract_references(document(d))}
+    context = CheckContext(tree)
+    for doc_id in sorted(set(changed) | (named & present)):
+        context.documents[doc_id] = document(doc_id)
+    found = references.check(context, {d.path for d in after})
+    for doc_id in changed:
+        found += structure.document_findings(context.documents[doc_id])
+    return {
+        Finding(f.rule, f.severity, f.message, path=f.path, clause=f.clause)
+        for f in found
+        if f.severity is Severity.ERROR
     }
-
-    def errors(texts: Mapping[DocId, str | None]) -> set[Finding]:
-        usable = {d: parsed[d] for d in parsed if texts.get(d) == old[d]}
-        context = CheckContext.from_texts(
-            tree, {d: t for d, t in texts.items() if t is not None}, usable
-        )
-        found = references.check(context, scope)
-        for doc_id in after:
-            if doc_id in context.documents:
-                found += structure.document_findings(context.documents[doc_id])
-        return {
-            Finding(f.rule, f.severity, f.message, path=f.path, clause=f.clause)
-            for f in found
-            if f.severity is Severity.ERROR
-        }
-
-    return sorted(errors(new) - errors(old), key=lambda f: (f.path or "", f.message))
 
 
 def _select(tree: Tree, change_ids: list[str] | None) -> list[ChangeSet]:
@@ -383,10 +426,22 @@ def _outcomes(register, onto, current, touched, targets) -> list[DocOutcome]:
             new_version = old_version
         else:
             new_version = str(Version.parse(old_version).next_minor()) if old_version else "1.0"
-        title = parse_document(new_text, doc_id).title if new_text is not None else ""
+        if new_text is None:
+            document = None
+        elif new_text == old_text:
+            document = onto.document(doc_id)  # the snapshot keeps it for the content check
+        else:
+            document = parse_document(new_text, doc_id)
         outcomes.append(
             DocOutcome(
-                doc_id, old_text, new_text, old_version, new_version, touched.get(doc_id, []), title
+                doc_id,
+                old_text,
+                new_text,
+                old_version,
+                new_version,
+                touched.get(doc_id, []),
+                document.title if document else "",
+                document,
             )
         )
     return outcomes
