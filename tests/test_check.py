@@ -8,6 +8,7 @@ from pathlib import Path
 from xml.etree import ElementTree as ET
 
 import pytest
+import yaml
 
 from tests.conftest import edit, git, run_cli
 
@@ -338,7 +339,6 @@ def test_the_shipped_ci_files_are_valid():
     assert (
         "actions/upload-artifact" in workflow and "sectool diff working working --with" in workflow
     )
-    yaml = pytest.importorskip("yaml")
     assert yaml.safe_load(hooks)[0]["id"] == "sectool-check"
     assert "check" in yaml.safe_load(workflow)["jobs"]
 
@@ -352,3 +352,13 @@ def test_every_rule_id_is_documented():
     assert len(rules) >= 20
     readme = (root / "README.md").read_text()
     assert sorted(r for r in rules if f"`{r}`" not in readme) == []
+
+
+def test_a_document_that_does_not_parse_is_reported_once(sample_tree):
+    # References into it and terms used only in it are unknown, not absent or unused.
+    path = sample_tree / "sections/M.md"
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    data = json.loads(run_cli("check", "--format", "json", cwd=sample_tree).stdout)
+    rules = {f["rule"] for f in data["findings"]}
+    assert "structure.parse" in rules
+    assert not rules & {"references.absent-document", "references.unresolved", "terms.unused"}

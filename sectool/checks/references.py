@@ -26,6 +26,8 @@ def _where(ref: Reference) -> dict:
 def _check_reference(context: CheckContext, ref: Reference) -> list[Finding]:
     found, heading = context.resolve(ref.target, ref.clause)
     name = str(ClauseRef(ref.target, ref.clause)) if ref.clause else str(ref.target)
+    if not found and ref.target.path in context.files and ref.target not in context.documents:
+        return []  # the document did not parse: structure.parse reports it, not each reference
     if not found and ref.target not in context.documents:
         # A tree may hold only part of the code (documents are adopted one at a time), so a
         # reference to a document the tree does not hold is a warning; one to a clause
