@@ -109,3 +109,13 @@ def test_every_text_with_spaces_to_keep_is_preserved_the_cover_included(versions
     spaced = [(attrs, t) for attrs, t in texts if t != t.strip() or "  " in t]
     assert spaced, "the test needs texts with spaces to keep"
     assert all('xml:space="preserve"' in attrs for attrs, _ in spaced), spaced
+
+
+def test_the_md_redline_dates_each_change_set_by_its_own_effective_date(versions):
+    versions(
+        "1.1 The Panel shall meet monthly.",
+        "1.1 The Panel shall meet monthly in London.",
+        "1.1 The Panel shall meet quarterly in London.",
+    )
+    out = versions.sec("diff", "1.0", "3.0", "--format", "md").stdout
+    assert "{>>X2, effective 2012-01-01; X3, effective 2013-01-01<<}" in out

@@ -34,6 +34,15 @@ def _mark(op: str, text: str) -> str:
     return marks.get(op, text)
 
 
+def _note(item) -> str:
+    """``{>>X2, effective D2; X3, effective D3<<}``: each change set with its own date."""
+    dated = {(s.by, s.date): None for s in item.segments if s.op != EQUAL and s.by}
+    if not dated:
+        dated = {(who, item.date): None for who in item.by}
+    pairs = sorted(dated, key=lambda p: (p[1], p[0]))  # in the order they took effect
+    return "{>>" + "; ".join(f"{w}, effective {d}" for w, d in pairs) + "<<}" if pairs else ""
+
+
 def render_markdown(redline) -> str:
     out = [f"<!-- Tracked changes: {redline.from_label} to {redline.to_label} -->", ""]
     for doc in redline.documents:
@@ -43,8 +52,7 @@ def render_markdown(redline) -> str:
         )
         out.append("")
         for item in doc.diff.blocks:
-            who = ", ".join(item.by)
-            note = f"{{>>{who}, effective {item.date}<<}}" if who else ""
+            note = _note(item)
             if item.op == SAME:
                 out.append(escape(item.new.text))
             elif item.op == CHANGED:
