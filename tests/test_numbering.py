@@ -221,7 +221,15 @@ def test_generated_numbering_parses_prints_and_sorts(numbering) -> None:
     assert document.clauses() == ids
     parsed = [ClauseNumber.parse(i) for i in ids]
     assert [str(n) for n in parsed] == ids
-    assert sorted(parsed) == parsed  # document order is code order
+    # Document order is code order. Read alone, a doubled letter past (z) -- the 27th item,
+    # (aa) -- is the insertion after (a): only the document around it tells them apart (the
+    # parse above), so such ids and those below them are left out of the order check here.
+    past_z = {number + "".join(str(s) for s in chain[: k + 1])
+              for number, chains in numbering for chain in chains
+              for k, s in enumerate(chain) if len(s.main) > 1}  # fmt: skip
+    alone = [n for n, i in zip(parsed, ids, strict=True)
+             if not any(i.startswith(p) for p in past_z)]  # fmt: skip
+    assert sorted(alone) == alone
 
 
 @given(sections())
