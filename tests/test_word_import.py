@@ -236,6 +236,30 @@ def _zip(members: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
+def _twice(first: bytes, second: bytes, second_name: str = "word/document.xml") -> bytes:
+    """A package holding the main document part twice (Python's zipfile warns, then writes)."""
+    import warnings
+
+    out = io.BytesIO(_zip({"word/document.xml": first}))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with zipfile.ZipFile(out, "a") as z:
+            z.writestr(second_name, second)
+    return out.getvalue()
+
+
+def _numbering_bomb(start: int = 1_000_000_000, fmt: str = "upperLetter") -> bytes:
+    """37 KB of hostile list numbering once made a 230 MB document: one letter repeated
+    start/26 times per numbered paragraph."""
+    numbering = abstract(0, lvl(0, "%1.", fmt, start=start)) + num(1, 0)
+    return docx("".join(p(f"item {i}", num=(1, 0)) for i in range(6)), numbering)
+
+
+_DOC = (
+    b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:body><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:body></w:document>"
+)
+
 XXE = (
     b'<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
     b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
@@ -252,8 +276,25 @@ XXE = (
         (_zip({"word/document.xml": XXE}), "declares a DTD or entities"),
         (_zip({"word/other.xml": b"<a/>"}), "has no main document part"),
         (_zip({"word/document.xml": b"<w:document"}), "is not well-formed XML"),
+        (_twice(_DOC % b"first", _DOC % b"last"), "holds the zip member word/document.xml twice"),
+        (_twice(_DOC % b"a", _DOC % b"b", "WORD/document.xml"), "WORD/document.xml twice"),
+        (_numbering_bomb(), "which would print longer than 64 characters"),
+        (_numbering_bomb(10**70, "decimal"), "which would print longer than 64 characters"),
+        (_numbering_bomb(10**9, "lowerRoman"), "which would print longer than 64 characters"),
     ],
-    ids=["not-zip", "encrypted", "zip-bomb", "xxe", "no-document", "malformed"],
+    ids=[
+        "not-zip",
+        "encrypted",
+        "zip-bomb",
+        "xxe",
+        "no-document",
+        "malformed",
+        "duplicate-member",
+        "duplicate-member-other-case",
+        "numbering-bomb-letters",
+        "numbering-bomb-decimal",
+        "numbering-bomb-roman",
+    ],
 )
 def test_hostile_or_broken_files_are_refused_with_one_line(empty_tree, tmp_path, data, message):
     source = tmp_path / "bad.docx"

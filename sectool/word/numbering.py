@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from sectool.errors import BadWordFile
 from sectool.numbering import to_roman
 from sectool.word.package import w
 
@@ -38,6 +39,35 @@ def letters(n: int) -> str:
     if n <= 0:
         return str(n)
     return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+# The longest label a list's start value may print as. A hostile w:start (say 1000000000 with
+# upperLetter, which repeats one letter n/26 times) would otherwise turn a few bytes of input into
+# megabytes of text per paragraph. Counting on from a sane start stays proportional to the input:
+# Word's own lowerLetter list of 3,500 items reaches 135 letters, one paragraph at a time.
+MAX_START_CHARS = 64
+
+
+def _start_too_long(n: int, fmt: str) -> bool:
+    """Whether start value ``n`` in ``fmt`` would print past MAX_START_CHARS (checked before the
+    label is built, since building it is the cost)."""
+    if n <= 0 or fmt not in ("lowerLetter", "upperLetter", "lowerRoman", "upperRoman"):
+        return len(str(n)) > MAX_START_CHARS
+    if fmt.endswith("Letter"):
+        return (n - 1) // 26 + 1 > MAX_START_CHARS
+    return n // 1000 > MAX_START_CHARS  # each thousand is one "m"
+
+
+def checked_start(n: int, fmt: str) -> int:
+    """``n``, a list level's start value; raises BadWordFile (``bad-docx``) when it would print
+    longer than MAX_START_CHARS characters in ``fmt``."""
+    if _start_too_long(n, fmt):
+        raise BadWordFile(
+            f"a list starts at {n} (format {fmt}), which would print longer than "
+            f"{MAX_START_CHARS} characters",
+            "check the list's start value (Word: Set Numbering Value) and save it again",
+        )
+    return n
 
 
 def format_number(n: int, fmt: str) -> str:
@@ -274,18 +304,22 @@ class Numbering:
         if num_id not in self.used:  # rule 2: a startOverride restarts on first use
             self.used.add(num_id)
             for restarted, start in num.restarts.items():
-                counters[restarted] = start - 1
+                counters[restarted] = checked_start(start, _fmt(num, restarted)) - 1
                 for deeper in [k for k in counters if k > restarted]:
                     del counters[deeper]
         level = num.levels.get(ilvl, Level())
-        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else level.start
+        counters[ilvl] = (
+            counters[ilvl] + 1 if ilvl in counters else checked_start(level.start, level.fmt)
+        )
         for deeper in [k for k in counters if k > ilvl]:  # rule 4
             restart = num.levels.get(deeper, Level()).restart
             if restart is None or (restart != 0 and ilvl < restart):
                 del counters[deeper]
         for parent in range(ilvl):  # rule 5
             if parent not in counters:
-                counters[parent] = num.levels.get(parent, Level()).start
+                counters[parent] = checked_start(
+                    num.levels.get(parent, Level()).start, _fmt(num, parent)
+                )
         return self._label(num, counters, level), level.suffix
 
     def _label(self, num: _Num, counters: dict[int, int], level: Level) -> str:
@@ -304,9 +338,14 @@ class Numbering:
                 fmt = "decimal" if level.legal else source.fmt
                 if fmt not in KNOWN_FORMATS:
                     self.unknown_formats.add(fmt)
-                out.append(format_number(counters.get(k, source.start), fmt))
+                n = counters[k] if k in counters else checked_start(source.start, source.fmt)
+                out.append(format_number(n, fmt))
                 i += 2
                 continue
             out.append(c)
             i += 1
         return "".join(out)
+
+
+def _fmt(num: _Num, ilvl: int) -> str:
+    return num.levels.get(ilvl, Level()).fmt

@@ -64,6 +64,22 @@ def _refuse(name: str, message: str, hint: str) -> SectoolError:
     return BadWordFile(f"{name}: {message}", hint)
 
 
+def _refuse_duplicates(name: str, members: list[str]) -> None:
+    """Refuse a zip holding one member name twice: readers disagree on which copy counts
+    (pandoc takes the first, Python's zipfile the last), so the text would depend on the tool.
+    Names compare case-insensitively, as OPC part names do (ECMA-376 Part 2)."""
+    seen: set[str] = set()
+    for member in members:
+        key = member.casefold()
+        if key in seen:
+            raise _refuse(
+                name,
+                f"holds the zip member {member} twice",
+                "the file is damaged or hostile: save it again from Word",
+            )
+        seen.add(key)
+
+
 class _Reader:
     """Reads named members of a zip with every bound checked."""
 
@@ -71,6 +87,7 @@ class _Reader:
         self.name = name
         self.archive = archive
         self.members = {info.filename: info for info in archive.infolist()}
+        _refuse_duplicates(name, [info.filename for info in archive.infolist()])
         self.total = 0
 
     def has(self, member: str) -> bool:

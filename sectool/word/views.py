@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from sectool.errors import BadWordFile
 from sectool.word.numbering import _BULLETS, Numbering, Styles, read_styles
 from sectool.word.package import Package, w
 
@@ -104,6 +105,7 @@ class _Walker:
 
     def __init__(self, package: Package, styles: Styles, mode: str) -> None:
         self.mode = mode
+        self.name = package.name
         self.styles = styles
         self.numbering = Numbering(package.numbering, styles)
         self.view = View(mode)
@@ -197,7 +199,10 @@ class _Walker:
         para.outline = outline if outline is not None and outline < 9 else None
         numbered = self.numbering.resolve(style, num_id, ilvl)
         if numbered is not None:
-            para.label, para.suffix = self.numbering.next_label(*numbered)
+            try:
+                para.label, para.suffix = self.numbering.next_label(*numbered)
+            except BadWordFile as exc:
+                raise BadWordFile(f"{self.name}: {exc.message}", exc.hint) from None
             para.level = numbered[1]
         return para
 
