@@ -11,6 +11,7 @@ from sectool.diff import SAME, BlockDiff
 from sectool.document import Document
 from sectool.errors import OutputError
 from sectool.model import ClauseRef, DocId
+from sectool.output import STDOUT, write_output
 from sectool.redline import DocRedline, Redline
 from sectool.tree import Snapshot
 
@@ -79,8 +80,7 @@ def write_diff(
         text = plain(redline_lines(redline))
     if output is None:
         return text, []
-    _write(output, text.encode("utf-8"))
-    return None, [output]
+    return None, [output] if _write(output, text.encode("utf-8")) else []
 
 
 def redline_lines(redline: Redline):
@@ -99,19 +99,16 @@ def redline_lines(redline: Redline):
     return lines
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all (through a temporary file beside it)."""
-    _write(path, data)
+def write_file(path: Path, data: bytes) -> bool:
+    """Write a file whole or not at all; see :func:`sectool.output.write_output` (True when a
+    regular file was written, False for standard output or a special file)."""
+    return _write(path, data)
 
 
-def _write(path: Path, data: bytes) -> None:
-    if path.is_dir():
-        raise OutputError(f"{path} is a directory", "give a file name with -o")
-    _refuse_tree_files(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+def _write(path: Path, data: bytes) -> bool:
+    if path != STDOUT:
+        _refuse_tree_files(path)
+    return write_output(path, data)
 
 
 def _write_word(redline: Redline, fmt: str, output: Path | None, one_file: bool) -> list[Path]:
@@ -122,18 +119,18 @@ def _write_word(redline: Redline, fmt: str, output: Path | None, one_file: bool)
         return []
     paths = _redline_paths(redline, output, one_file, f".{fmt}")
     if fmt == "docx":
-        for path, doc in zip(paths, docs, strict=True):
-            _write(path, redline_docx(redline, doc))
-        return paths
+        return [
+            path
+            for path, doc in zip(paths, docs, strict=True)
+            if _write(path, redline_docx(redline, doc))
+        ]
     from sectool.render.pdf import docx_to_pdf
 
     stems = [docx_name(redline, doc, "") for doc in docs]
     pdfs = docx_to_pdf(
         {stem: redline_docx(redline, doc) for stem, doc in zip(stems, docs, strict=True)}
     )
-    for path, stem in zip(paths, stems, strict=True):
-        _write(path, pdfs[stem])
-    return paths
+    return [path for path, stem in zip(paths, stems, strict=True) if _write(path, pdfs[stem])]
 
 
 def _refuse_tree_files(path: Path) -> None:
@@ -158,6 +155,13 @@ def _redline_paths(
 ) -> list[Path]:
     docs = redline.documents
     single = one_file and len(docs) == 1
+    if output == STDOUT:
+        if len(docs) > 1:
+            raise OutputError(
+                "several documents changed, and standard output holds one file",
+                "name one document, or give a folder with -o DIR",
+            )
+        return [STDOUT]
     if (
         single
         and (output is None or not output.is_dir())

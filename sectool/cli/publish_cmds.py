@@ -43,7 +43,7 @@ def _progress():
     "--output",
     type=click.Path(path_type=Path),
     default=None,
-    help="File (or, for docx and pdf with several documents, folder) to write.",
+    help="File (or, for docx and pdf with several documents, folder) to write; - for stdout.",
 )
 @click.option(
     "--with",
@@ -100,7 +100,7 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
         click.echo(text, nl=False)
     for path in written:
         click.echo(f"Wrote {path}")
-    if fmt in ("docx", "pdf") and not written:
+    if fmt in ("docx", "pdf") and not redline.documents:
         click.echo(f"No document changed between {redline.from_label} and {redline.to_label}")
 
 
@@ -119,7 +119,7 @@ def diff(ctx, from_spec, to_spec, refs, fmt, output, with_ids) -> None:
     "--output",
     type=click.Path(path_type=Path),
     default=None,
-    help="File to write (default: SEC-<version>.<format>, or stdout for html/md).",
+    help="File to write, - for stdout (default: SEC-<version>.<format>, or stdout for html/md).",
 )
 @click.pass_context
 def export(ctx, version, refs, fmt, output) -> None:
@@ -154,5 +154,5 @@ def export(ctx, version, refs, fmt, output) -> None:
         return
     name = slug(str(doc_ids[0])) if len(doc_ids) == 1 and refs else "SEC"
     path = output or Path(f"{name}-{slug(snapshot.label)}.{fmt}")
-    write_file(path, data)
-    click.echo(f"Wrote {path}")
+    if write_file(path, data):  # not for standard output or a special file: it is the output
+        click.echo(f"Wrote {path}")
