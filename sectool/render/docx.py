@@ -127,6 +127,18 @@ class Mark:
     move: int | None = None
 
 
+CORE_PROPERTY_LIMIT = 255
+"""Characters a Word core property (title, subject...) may hold; python-docx refuses more."""
+
+
+def core_property(text: str) -> str:
+    """``text`` shortened to fit a core property, ending in an ellipsis when cut. Only the
+    property is shortened: the document's own text keeps every character."""
+    if len(text) <= CORE_PROPERTY_LIMIT:
+        return text
+    return text[: CORE_PROPERTY_LIMIT - 1].rstrip() + "\N{HORIZONTAL ELLIPSIS}"
+
+
 class DocxBuilder:
     """Builds one .docx: styles, cover, paragraphs with revisions, a pinned package."""
 
@@ -145,7 +157,7 @@ class DocxBuilder:
         props.last_printed = pinned
         props.author = props.last_modified_by = "sectool"
         # a title from before control characters were refused must not break the package
-        props.title, props.revision, props.comments = clean(title), 1, ""
+        props.title, props.revision, props.comments = core_property(clean(title)), 1, ""
         self.body = self.document.element.body
         self._sect = self.body.find(w("sectPr"))
         self._body: list[str] = []  # the body's XML, spliced in before sectPr when written
