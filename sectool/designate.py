@@ -84,7 +84,7 @@ def parse_doc_versions(items: list[str]) -> dict[DocId, str]:
     for item in items:
         name, sep, version = item.partition("=")
         if not sep:
-            raise DesignationRefused(
+            raise BadDocVersion(
                 f"'{item}' is not DOCUMENT=VERSION", 'write it as --doc-version "Appendix AC=1.2"'
             )
         out[DocId.parse(name)] = str(Version.parse(version))

@@ -244,7 +244,7 @@ class UnsupportedState(SectoolError):
 
 
 class BadDocVersion(SectoolError):
-    """A document version does not increase."""
+    """A document version is malformed or does not increase."""
 
     code = "bad-doc-version"
     exit_code = ExitStatus.USAGE

@@ -26,19 +26,37 @@ DESIGNATORS = ".sectool/designators"  # who may designate (see sectool.signing)
 # The control characters (Unicode category Cc: U+0000-U+001F and U+007F-U+009F), searched
 # for by one regular expression: a whole code base is read at every designation. Tab and
 # line breaks are text; a form feed is a page break, kept as a line break.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f]")
+# A title is one line, so it also refuses the line and paragraph separators U+2028 and U+2029
+# (U+0085 is Cc): Markdown readers break lines there, and a title could fake a heading in
+# CHANGELOG.md.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 _CONTROLS_BUT_BREAKS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
 
 def control_character(text: str, allow_breaks: bool = True) -> tuple[int, str] | None:
     """The first control character in ``text`` as (line number from 1, "U+000B"), or None.
 
-    ``allow_breaks`` allows tab, CR, LF and form feed (legal text); titles allow none.
+    ``allow_breaks`` allows tab, CR, LF and form feed (legal text); titles allow none, nor the
+    separators U+2028 and U+2029.
     """
     m = (_CONTROLS_BUT_BREAKS if allow_breaks else _CONTROLS).search(text)
     if m is None:
         return None
     return text.count("\n", 0, m.start()) + 1, f"U+{ord(m.group()):04X}"
+
+
+def _undo(tree: Tree, tag: str, path: str) -> str:
+    """The git command that puts ``path`` back as the designated version ``tag`` has it."""
+    if tree.store.read(tag, path) is None:  # new since: there is nothing to check out
+        return f"`git rm {path}` (or delete it, if it is not committed)"
+    return f"`git checkout {tag.removeprefix('refs/tags/')} -- {path}`"
+
+
+def title_control_character(text: str) -> tuple[int, str] | None:
+    """The first control character in a document's title (its first line: the Document Log
+    and CHANGELOG.md print it) as (1, "U+2028"), or None."""
+    found = control_character(text.partition("\n")[0].rstrip("\r"), allow_breaks=False)
+    return (1, found[1]) if found else None
 
 
 def lifecycle_problem(change) -> str | None:
@@ -108,7 +126,7 @@ def edited_outside(tree: Tree, rev: str | None = None) -> list[Finding]:
                 Severity.ERROR,
                 f"{what} differs from SEC {latest.version} without a designation",
                 f"record the edit as a change set (`sectool mod new ID --title ...`, then "
-                f"`sectool mod record ID`), or undo it with `git checkout {latest.tag} -- {path}`",
+                f"`sectool mod record ID`), or undo it with {_undo(tree, tag, path)}",
                 path=path,
             )
         )
@@ -156,7 +174,7 @@ def content_findings(tree: Tree, texts: dict[DocId, str], changes) -> list[Findi
     """Control characters in documents' text and in change sets' titles."""
     out = []
     for doc_id, text in sorted(texts.items()):
-        found = control_character(text)
+        found = control_character(text) or title_control_character(text)
         if found:
             out.append(
                 Finding(

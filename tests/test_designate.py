@@ -198,7 +198,7 @@ def test_doc_version_option_and_same_day(sample_tree: Path):
         (["5.8", "--effective", "2017-07-12", "--change", "NOPE"], 3, "no change set NOPE"),
         (
             ["5.8", "--effective", "2017-07-12", "--doc-version", "Appendix AC"],
-            6,
+            2,
             "DOCUMENT=VERSION",
         ),
     ],

@@ -154,7 +154,9 @@ def test_control_characters_are_exactly_unicode_category_cc(allow_breaks: bool):
         # a title allows no line break, so it is one line
         first = "line one\n" if allow_breaks else ""
         found = control_character(f"{first}say {char} here", allow_breaks)
-        wanted = unicodedata.category(char) == "Cc" and char not in breaks
+        # a title is one line: it refuses the line and paragraph separators too
+        separator = not allow_breaks and unicodedata.category(char) in ("Zl", "Zp")
+        wanted = (unicodedata.category(char) == "Cc" and char not in breaks) or separator
         line = 2 if allow_breaks else 1
         assert found == ((line, f"U+{code:04X}") if wanted else None), hex(code)
 
@@ -421,3 +423,18 @@ def test_verify_calls_a_lost_designation_lost_not_hand_made(at_58: Path):
     assert result.exit_code == 1
     assert "tag sec/5.8 is a designation this branch's register lacks" in result.stdout
     assert "made by hand" not in result.stdout
+
+
+@pytest.mark.parametrize("char", ["\u2028", "\u2029", "\x85"])
+def test_line_separators_in_titles_are_refused(at_58: Path, char):
+    """A separator in a title would start a new line (a fake heading) in CHANGELOG.md."""
+    result = run_cli("mod", "new", "SEP", "--title", f"Fix{char}## SEC 9.9", cwd=at_58)
+    assert result.exit_code == 4 and "error[control-character]" in result.stderr
+    assert f"U+{ord(char):04X}" in result.stderr
+    run_cli("mod", "new", "SEP", "--title", "retitle", "--kind", "direction", cwd=at_58)
+    edit(at_58, "sections/C.md", "# Section C: Governance", f"# Section C: Governance{char}## 9")
+    result = run_cli("mod", "record", "SEP", cwd=at_58)
+    assert result.exit_code == 4 and "error[control-character]" in result.stderr
+    # committed by hand instead, check reports it
+    git(at_58, "commit", "-qam", "retitle by hand")
+    assert "integrity.control-character" in check_rules(at_58)

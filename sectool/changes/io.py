@@ -171,8 +171,23 @@ def ensure_clean(tree: Tree, paths: list[str], what: str) -> None:
         raise DirtyTree(
             f"{what}: uncommitted changes in {', '.join(dirty[:3])}"
             + (" and more" if len(dirty) > 3 else ""),
-            "commit them, or discard them with `git checkout -- <path>`, first",
+            _dirty_hint(tree, dirty),
         )
+
+
+def _dirty_hint(tree: Tree, dirty: list[str]) -> str:
+    """What to do about uncommitted paths: `git checkout` discards edits, not new files."""
+    head = tree.store.head()
+    in_head = tree.store.read_many(head, dirty) if head else {}
+    new = [path for path in dirty if in_head.get(path) is None]
+    if not new:
+        return "commit them, or discard them with `git checkout -- <path>`, first"
+    if len(new) == len(dirty):
+        return f"commit them, or remove them (new files, e.g. {new[0]}), first"
+    return (
+        "commit them, or discard them first: `git checkout -- <path>` for edits, and remove "
+        f"new files such as {new[0]}"
+    )
 
 
 def write_file(root: Path, rel: str, text: str | None) -> None:

@@ -38,7 +38,7 @@ from sectool.errors import (
     NothingToDo,
     PatchMismatch,
 )
-from sectool.integrity import control_character
+from sectool.integrity import control_character, title_control_character
 from sectool.model import DocId, parse_date
 from sectool.tree import FOLDERS, Snapshot, Tree, decode
 
@@ -119,10 +119,15 @@ def new_change(tree: Tree, request: Registration) -> ChangeSet:
         [HistoryStep(state, when, "registered")],
     )
     with tree.store.lock():
-        if (tree.root / FOLDER / change_id).exists():
+        # ids that differ only in case are one folder on Windows and macOS file systems
+        folder = tree.root / FOLDER
+        taken = [p.name for p in folder.iterdir()] if folder.is_dir() else []
+        same = next((name for name in taken if name.casefold() == change_id.casefold()), None)
+        if same is not None:
             raise DuplicateChange(
-                f"a change set {change_id} already exists",
-                f"see it with `sectool mod show {change_id}`, or pick a new id",
+                f"a change set {same} already exists"
+                + ("" if same == change_id else f" (ids differ only in case: {change_id})"),
+                f"see it with `sectool mod show {same}`, or pick a new id",
             )
         commit_change(tree, change, {}, f"{change_id}: register ({kind}, {state})")
     return change
@@ -188,11 +193,12 @@ def _check_editable(change: ChangeSet) -> None:
 
 def _parse_new(doc_id: DocId, text: str | None, where: str) -> str | None:
     if text is not None:
-        found = control_character(text)
+        found = control_character(text) or title_control_character(text)
         if found:
             raise ControlCharacter(
                 f"{where} holds the control character {found[1]}",
-                "delete it (often pasted from Word); legal text allows tabs and line breaks",
+                "delete it (often pasted from Word); legal text allows tabs and line breaks, "
+                "its title line neither",
                 path=where,
                 line=found[0],
             )
