@@ -15,7 +15,15 @@ from sectool.changes.record import _check_editable as check_editable
 from sectool.changes.record import _parse_new as parse_new
 from sectool.changes.record import _set_op as set_op
 from sectool.document import BlockKind, parse_document
-from sectool.errors import MalformedDocument, NothingToDo, RedlineMismatch, SectoolError
+from sectool.errors import (
+    ControlCharacter,
+    DirtyTree,
+    MalformedDocument,
+    NothingToDo,
+    RedlineMismatch,
+    SectoolError,
+)
+from sectool.integrity import control_character
 from sectool.model import DocId
 from sectool.tree import Tree
 from sectool.word.convert import convert_docx, read_views
@@ -43,15 +51,35 @@ def import_docx(
     ``view``: ``"accept"``, ``"reject"`` or None (refused if tracked changes change the text).
     The title is ``title``, else the Word Title paragraph, else the Document Log's title.
     Everything is checked before the one atomic write; on any error nothing is written.
+    Raises DirtyTree (exit 6) when ``doc_id``'s file has uncommitted changes, and
+    ControlCharacter (exit 4) when the title holds a line break or a control character.
     """
+    if tree.store.dirty([doc_id.path]):
+        raise DirtyTree(
+            f"{doc_id.path} has uncommitted changes, which the import would overwrite",
+            "commit them, record them in a change set (sectool mod record), or discard them "
+            f"(git checkout -- {doc_id.path}), first",
+        )
     entry = tree.register.entry(doc_id)
+    if title:
+        _check_title(title)
     conversion, _ = convert_docx(
         source, doc_id, view, title or None, default_title=entry.title if entry else None
     )
+    _check_title(conversion.title)
     path = tree.root / doc_id.path
     replaced = path.exists()
     write_file(tree.root, doc_id.path, conversion.text)
     return ImportResult(doc_id, doc_id.path, replaced, conversion)
+
+
+def _check_title(title: str | None) -> None:
+    found = control_character(title or "", allow_breaks=False)
+    if found:
+        raise ControlCharacter(
+            f"the title holds the control character {found[1]}",
+            "give a title on one line, without control characters",
+        )
 
 
 def record_docx(tree: Tree, change_id: str, source: Path, doc_id: DocId) -> RecordResult:

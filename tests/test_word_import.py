@@ -13,7 +13,7 @@ from sectool.document import parse_document
 from sectool.model import DocId
 from sectool.word.package import open_package
 from sectool.word.views import read_view
-from tests.conftest import git, run_cli
+from tests.conftest import git, repo_state, run_cli
 from tests.word_docs import abstract, docx, lvl, num, p, style
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -334,7 +334,40 @@ def test_round_trip_export_then_import_gives_the_text_back(sample_tree, tmp_path
     path = sample_tree / DocId.parse(doc).path
     original = path.read_bytes()
     path.write_text("# placeholder\n")
+    git(sample_tree, "commit", "-qam", "placeholder")  # import refuses to overwrite edits
     result = run_cli("import", str(out), "--as", doc, cwd=sample_tree)
     assert result.exit_code == 0, result.stderr
     assert path.read_bytes() == original
     assert result.stderr == ""
+
+
+def test_import_refuses_to_overwrite_uncommitted_edits(sample_tree, tmp_path):
+    out = tmp_path / "ac.docx"
+    assert run_cli("export", "5.7", "Appendix AC", "--format", "docx", "-o", str(out),
+                   cwd=sample_tree).exit_code == 0  # fmt: skip
+    with (sample_tree / "appendices" / "AC.md").open("a", encoding="utf-8") as f:
+        f.write("edit\n")
+    before = repo_state(sample_tree)
+    result = run_cli("import", str(out), "--as", "Appendix AC", cwd=sample_tree)
+    assert result.exit_code == 6
+    first, hint = result.stderr.splitlines()
+    assert first == (
+        "error[dirty-tree]: appendices/AC.md has uncommitted changes, which the import would "
+        "overwrite"
+    )
+    assert "commit them, record them in a change set" in hint
+    assert repo_state(sample_tree) == before
+
+
+@pytest.mark.parametrize(
+    "title", ["Two\nlines", "Bell\u0007", "Line\u2028sep", "Para\u2029sep", "Next\u0085line"]
+)
+def test_import_refuses_a_title_with_a_line_break_or_control_character(empty_tree, tmp_path, title):
+    source = tmp_path / "zz.docx"
+    source.write_bytes(sec_docx())
+    before = repo_state(empty_tree)
+    result = run_cli("import", str(source), "--as", "Appendix ZZ", "--title", title,
+                     cwd=empty_tree)  # fmt: skip
+    assert result.exit_code == 4, result.stderr
+    assert result.stderr.startswith("error[control-character]: the title holds the control")
+    assert repo_state(empty_tree) == before
