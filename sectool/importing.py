@@ -58,7 +58,7 @@ def import_docx(
         raise DirtyTree(
             f"{doc_id.path} has uncommitted changes, which the import would overwrite",
             "commit them, record them in a change set (sectool mod record), or discard them "
-            f"(git checkout -- {doc_id.path}), first",
+            f"(git checkout -- {doc_id.path}, or remove it if it is new), first",
         )
     entry = tree.register.entry(doc_id)
     if title:
