@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from sectool.model import DocId
-from tests.conftest import run_cli
+from tests.conftest import git, run_cli
 
 BENCH = Path(__file__).parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCH))
@@ -40,6 +40,7 @@ def test_every_corpus_document_survives_export_and_import(corpus, tmp_path):
         assert exported.exit_code == 0, exported.stderr
         original = (corpus / rel).read_bytes()
         (corpus / rel).write_text("# placeholder\n")
+        git(corpus, "commit", "-qam", "placeholder")  # import refuses to overwrite edits
         result = run_cli("import", str(out), "--as", doc, cwd=corpus)
         assert result.exit_code == 0, (rel, result.stderr)
         assert (corpus / rel).read_bytes() == original, rel
