@@ -223,7 +223,10 @@ def parse_document(text: str, doc_id: DocId, path: str | None = None) -> Documen
     if not raw_blocks:
         p.fail("the document is empty", 1, f"start it with a title line: # {doc_id}: Title")
     first_line, first_raw = raw_blocks[0]
-    m = TITLE.fullmatch(first_raw.partition("\n")[0].rstrip("\r"))
+    title_line = first_raw.partition("\n")[0].rstrip("\r")
+    if "\r" in title_line:
+        _cr_line_endings(p, 1)
+    m = TITLE.fullmatch(title_line)
     if first_line != 1 or not m:
         p.fail(
             "the first line is not the document's title",
@@ -242,9 +245,22 @@ def parse_document(text: str, doc_id: DocId, path: str | None = None) -> Documen
     return Document(doc_id, m.group(3).strip(), blocks, p.index, ambiguities=p.ambiguities)
 
 
+def _cr_line_endings(p: _Parser, line: int) -> NoReturn:
+    # A title or heading is one line: a carriage return inside it means the file ends its
+    # lines with CR alone (old Mac), and the whole file would read as one line.
+    p.fail(
+        "a title or heading line holds a carriage return (CR): the file seems to end its "
+        "lines with CR alone",
+        line,
+        "save the file with LF (or CRLF) line endings",
+    )
+
+
 def _classify(p: _Parser, raw: str, line: int, position: int) -> Block:
     first = raw.partition("\n")[0].rstrip("\r")
     section = p.doc_id.kind is Kind.SECTION
+    if first.startswith("#") and "\r" in first:
+        _cr_line_endings(p, line)
     h = _HEADING.fullmatch(first) if first.startswith("#") else None
     if h:
         hm = _numbered_heading(h, p.doc_id)

@@ -312,3 +312,24 @@ def test_windows_read_an_i_by_the_sub_paragraphs_beyond_them() -> None:
     full, windowed = _both(old, new, ZZ)
     assert windowed == full
     assert [c[1] for c in full] == ["1.1(h)(i)"]
+
+
+def test_a_file_with_cr_line_endings_is_refused_not_read_as_one_title() -> None:
+    text = (HEAD + "1.1 Text.\n").replace("\n", "\r")
+    with pytest.raises(MalformedDocument) as info:
+        parse_document(text, ZZ)
+    assert "CR" in info.value.message and info.value.line == 1
+    # a lone CR inside a clause stays allowed; one inside a heading is refused
+    assert str(parse_document(HEAD + "1.1 Text\rmore.\n", ZZ)) == HEAD + "1.1 Text\rmore.\n"
+    with pytest.raises(MalformedDocument):
+        parse_document(HEAD + "## 2 Other\rheading\n\n2.1 Text.\n", ZZ)
+
+
+def test_mod_record_refuses_a_document_saved_with_cr_line_endings(sample_tree: Path) -> None:
+    path = sample_tree / "appendices/S.md"
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r"))
+    run_cli("mod", "new", "DP8", "--title", "resave", "--kind", "direction", cwd=sample_tree)
+    result = run_cli("mod", "record", "DP8", cwd=sample_tree)
+    assert result.exit_code == 4, result.stderr
+    assert "U+000D" in result.stderr or "line endings" in result.stderr
+    assert "DP8" not in run_cli("versions", cwd=sample_tree).stdout
