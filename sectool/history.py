@@ -9,7 +9,7 @@ from sectool.errors import SectoolError
 from sectool.model import ClauseRef, DocId, Finding, Severity
 from sectool.records import record_from_tag
 from sectool.register import REGISTER, ChangeRef, Register, VersionRecord
-from sectool.tree import Tree, decode
+from sectool.tree import LEGAL_FOLDERS, Tree, decode
 
 
 def versions(tree: Tree) -> list[dict]:
@@ -280,8 +280,9 @@ def _verify_documents(
 
 
 def _verify_head(tree: Tree, latest: VersionRecord) -> list[Finding]:
-    folders = ("sections", "schedules", "appendices")
-    changed = tree.store.changed_between(f"refs/tags/{latest.tag}", "HEAD", [*folders, REGISTER])
+    changed = tree.store.changed_between(
+        f"refs/tags/{latest.tag}", "HEAD", [*LEGAL_FOLDERS, REGISTER]
+    )
     out = []
     for path in changed:
         doc = DocId.from_path(path)

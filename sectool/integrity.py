@@ -19,9 +19,8 @@ import re
 from sectool.model import DocId, Finding, Severity
 from sectool.records import record_from_tag
 from sectool.register import REGISTER, Register
-from sectool.tree import FOLDERS, Tree, decode
+from sectool.tree import LEGAL_FOLDERS, Tree, decode
 
-LEGAL_FOLDERS = FOLDERS[:3]
 DESIGNATORS = ".sectool/designators"  # who may designate (see sectool.signing)
 # The control characters (Unicode category Cc: U+0000-U+001F and U+007F-U+009F), searched
 # for by one regular expression: a whole code base is read at every designation. Tab and

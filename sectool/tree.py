@@ -20,6 +20,7 @@ from sectool.register import REGISTER, DocEntry, Register, VersionRecord
 from sectool.store import Store
 
 FOLDERS = ("sections", "schedules", "appendices", "modifications")
+LEGAL_FOLDERS = FOLDERS[:3]  # the folders that hold legal text
 WORKING = "working"
 
 
@@ -132,7 +133,7 @@ class Snapshot:
         if self.rev is None:
             return None
         if self._blobs is None:
-            self._blobs = self.tree.store.blob_ids(self.rev, FOLDERS[:3])
+            self._blobs = self.tree.store.blob_ids(self.rev, LEGAL_FOLDERS)
         return self._blobs
 
     def prefetch(self, paths: list[str]) -> None:

@@ -40,7 +40,7 @@ from sectool.errors import (
 )
 from sectool.integrity import control_character, title_control_character
 from sectool.model import DocId, parse_date
-from sectool.tree import FOLDERS, Snapshot, Tree, decode
+from sectool.tree import LEGAL_FOLDERS, Snapshot, Tree, decode
 
 # A drafting session in progress (a conflicted rebase, or `mod edit`): the change set's text is
 # in the working tree, and the next `mod record` replaces the change set's text as a whole.
@@ -167,7 +167,7 @@ class RecordResult:
 
 def _document_paths(tree: Tree, snapshot: Snapshot | None) -> list[str]:
     paths = set()
-    for folder in FOLDERS[:3]:
+    for folder in LEGAL_FOLDERS:
         for file in (tree.root / folder).glob("*.md"):
             paths.add(file.relative_to(tree.root).as_posix())
     if snapshot is not None:

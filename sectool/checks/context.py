@@ -9,7 +9,7 @@ from sectool.changes.changeset import FOLDER, MANIFEST, ChangeSet
 from sectool.document import Document, parse_document
 from sectool.errors import SectoolError
 from sectool.model import ClauseRef, DocId, Finding, Severity
-from sectool.tree import FOLDERS, Tree, decode
+from sectool.tree import LEGAL_FOLDERS, Tree, decode
 
 
 @dataclass
@@ -26,7 +26,7 @@ class CheckContext:
     @classmethod
     def load(cls, tree: Tree) -> CheckContext:
         context = cls(tree)
-        for folder in FOLDERS[:3]:
+        for folder in LEGAL_FOLDERS:
             for path in sorted((tree.root / folder).glob("*.md")):
                 rel = path.relative_to(tree.root).as_posix()
                 context.files.add(rel)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from sectool.changes.changeset import State
 from sectool.checks.context import CheckContext
 from sectool.errors import SectoolError
-from sectool.integrity import LEGAL_FOLDERS, content_findings, edited_outside, lost_designations
+from sectool.integrity import content_findings, edited_outside, lost_designations
+from sectool.tree import LEGAL_FOLDERS
 from sectool.model import Finding, Severity
 
 
