@@ -11,8 +11,8 @@ from sectool.changes.changeset import State
 from sectool.checks.context import CheckContext
 from sectool.errors import SectoolError
 from sectool.integrity import content_findings, edited_outside, lost_designations
-from sectool.tree import LEGAL_FOLDERS
 from sectool.model import Finding, Severity
+from sectool.tree import LEGAL_FOLDERS
 
 
 def check(context: CheckContext, changed: set[str] | None) -> list[Finding]:
