@@ -54,8 +54,12 @@ class ChangeView:
 
 
 def clause_json(item) -> dict:
-    from sectool.render.common import layout_change
+    from sectool.render.common import changed_segments, layout_change, level_change
 
+    level = level_change(item)
+    segments = item.segments
+    if level is not None:  # the level is reported on its own; the segments are the words
+        segments = changed_segments(item.old_block, item.new_block, segments)
     return {
         "clause": item.clause,
         "label": item.label or None,
@@ -63,8 +67,9 @@ def clause_json(item) -> dict:
         "by": list(item.by),
         "old": item.old_text,
         "new": item.new_text,
-        "segments": [_segment_json(s) for s in item.segments],
+        "segments": [_segment_json(s) for s in segments],
         "layout_only": layout_change(item),
+        "heading_level": level.to_json() if level is not None else None,
     }
 
 

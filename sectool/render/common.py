@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
-from sectool.diff import Segment
+from sectool.diff import CHANGED, DELETE, EQUAL, INSERT, BlockDiff, Segment, SegmentOp
 from sectool.document import Block, BlockKind
 
 _HEADING_MARK = re.compile(r"#{1,6}[ \t]+")
@@ -41,27 +42,118 @@ def strip_chars(segments: list[Segment], count: int) -> list[Segment]:
     return out
 
 
-def changed_segments(old: Block, new: Block, segments: list[Segment]) -> list[Segment] | None:
-    """The segments of a changed block without the heading marker, or None if the marker
-    itself changed (then show the whole text replaced)."""
-    mark = old.text[: heading_mark(old)]
-    if mark != new.text[: heading_mark(new)]:
+def strip_marks(segments: list[Segment], old_mark: int, new_mark: int) -> list[Segment]:
+    """A changed block's segments without its heading markers: the first ``old_mark``
+    characters of the old text and the first ``new_mark`` of the new one (either may be 0,
+    for a block that is no heading).
+
+    What is left reads, accepted, as the new block's shown text and, rejected, as the old
+    one's: an unchanged character that is marker on one side only is shown inserted (or
+    deleted) on the other, attributed to nobody (the caller's block author applies).
+    """
+    out: list[Segment] = []
+    o = n = 0  # characters of the old and of the new text passed so far
+
+    def add(op: SegmentOp, text: str, by: str, date: str) -> None:
+        if not text:
+            return
+        if out and out[-1].op == op and (out[-1].by, out[-1].date) == (by, date):
+            out[-1] = Segment(op, out[-1].text + text, by, date)
+        else:
+            out.append(Segment(op, text, by, date))
+
+    for s in segments:
+        size = len(s.text)
+        if s.op == DELETE:
+            add(DELETE, s.text[max(old_mark - o, 0) :], s.by, s.date)
+            o += size
+        elif s.op == INSERT:
+            add(INSERT, s.text[max(new_mark - n, 0) :], s.by, s.date)
+            n += size
+        else:
+            in_old, in_new = max(old_mark - o, 0), max(new_mark - n, 0)
+            both = min(in_old, in_new, size)
+            one = min(max(in_old, in_new), size)
+            # marker on the old side only: the new side shows it; on the new side only: the old
+            add(INSERT if in_old > in_new else DELETE, s.text[both:one], "", "")
+            add(EQUAL, s.text[one:], "", "")
+            o, n = o + size, n + size
+    return out
+
+
+def changed_segments(old: Block, new: Block, segments: list[Segment]) -> list[Segment]:
+    """The segments of a changed block as its output shows it, heading markers left out
+    (they become the output's own heading, or the heading-level note)."""
+    return strip_marks(segments, heading_mark(old), heading_mark(new))
+
+
+@dataclass(frozen=True)
+class LevelChange:
+    """A changed block's heading level: ``old`` and ``new`` are 1-6 for a heading and 0 for
+    a block that is no heading; ``by`` and ``date`` are the change set that made the change
+    and its effective date (YYYY-MM-DD); ``words_unchanged`` says the shown text is equal."""
+
+    old: int
+    new: int
+    by: str
+    date: str
+    words_unchanged: bool
+
+    def describe(self) -> str:
+        """``heading level 2 -> 3``, ``heading level 3 -> body text``, ``body text ->
+        heading level 3``."""
+        if self.old and self.new:
+            return f"heading level {self.old} -> {self.new}"
+        if self.old:
+            return f"heading level {self.old} -> body text"
+        return f"body text -> heading level {self.new}"
+
+    def to_json(self) -> dict[str, int]:
+        return {"from": self.old, "to": self.new}
+
+
+def level_change(item: BlockDiff) -> LevelChange | None:
+    """The heading-level change of a changed block (``## X`` -> ``### X``, a heading become
+    body text or the reverse), or None when its level, or its being no heading, is the same.
+
+    The author is the change set that changed the markers (the last one, when several
+    did), else the block's first author.
+    """
+    if item.op != CHANGED or item.old is None or item.new is None:
         return None
-    return strip_chars(segments, len(mark))
+    old, new = heading_level(item.old), heading_level(item.new)
+    if old == new:
+        return None
+    old_mark, new_mark = heading_mark(item.old), heading_mark(item.new)
+    dated: list[tuple[str, str]] = []
+    o = n = 0
+    for s in item.segments:
+        if s.op == DELETE:
+            if o < old_mark and s.by:
+                dated.append((s.date, s.by))
+            o += len(s.text)
+        elif s.op == INSERT:
+            if n < new_mark and s.by:
+                dated.append((s.date, s.by))
+            n += len(s.text)
+        else:
+            o, n = o + len(s.text), n + len(s.text)
+    date, by = max(dated) if dated else (item.date, item.by[0] if item.by else "")
+    return LevelChange(old, new, by, date, shown_text(item.old) == shown_text(item.new))
 
 
 def layout_change(item) -> str | None:
     """What a changed block's change is, when the words did not change: "line endings",
-    "white space" or "heading marker"; None when words did (or the block is not changed)."""
+    "white space", "heading marker" (its spacing) or "heading level" (see
+    :func:`level_change`); None when words did (or the block is not changed)."""
     if item.old is None or item.new is None or item.old.text == item.new.text:
         return None
     old, new = item.old.text, item.new.text
     if old.replace("\r\n", "\n") == new.replace("\r\n", "\n"):
         return "line endings"
-    if shown_text(item.old) == shown_text(item.new) and heading_level(item.old) == heading_level(
-        item.new
-    ):
-        return "heading marker"
+    if shown_text(item.old) == shown_text(item.new):
+        same = heading_level(item.old) == heading_level(item.new)
+        return "heading marker" if same else "heading level"
     if old.split() == new.split():
         return "white space"
     return None

@@ -4,13 +4,14 @@ Each block of a document becomes one paragraph in a real style: Word's built-in 
 the Markdown headings, level for level (``# Section M: General`` is Heading 1, ``## M6 Party
 Details`` Heading 2, ``### Notices`` Heading 3), so Word's navigation pane, LibreOffice's
 Navigator and pandoc see the document's structure; our own clause and sub-paragraph styles for
-the rest. Changes are Word revisions: ``w:ins`` and ``w:del`` runs (deleted
-text in ``w:delText``), paragraph-mark revisions for whole clauses, ``w:moveFrom``/``w:moveTo``
-for moved clauses, one id counter for the package, and dates pinned to the version's effective
-date. Text is normalised once, by :func:`clean`, both for what is compared and what is written:
-carriage returns are dropped, tabs and line breaks become ``w:tab``/``w:br``, and characters
-XML forbids become their visible control pictures (U+0007 -> U+2407). The same inputs give the
-same bytes.
+the rest. Changes are Word revisions: ``w:ins`` and ``w:del`` runs (deleted text in
+``w:delText``), paragraph-mark revisions for whole clauses, ``w:moveFrom``/``w:moveTo`` for
+moved clauses, ``w:pPrChange`` for a paragraph whose style changed (a heading's level: its
+``#`` marks are never words), one id counter for the package, and dates pinned to the
+version's effective date. Text is normalised once, by :func:`clean`, both for what is compared
+and what is written: carriage returns are dropped, tabs and line breaks become
+``w:tab``/``w:br``, and characters XML forbids become their visible control pictures (U+0007
+-> U+2407). The same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from sectool.render.common import (
     changed_segments,
     heading_level,
     heading_mark,
+    level_change,
     shown_text,
     strip_chars,
 )
@@ -127,6 +129,16 @@ class Mark:
     move: int | None = None
 
 
+@dataclass(frozen=True)
+class StyleChange:
+    """A paragraph-property revision (``w:pPrChange``): the paragraph's style before the
+    change (a style name, as :func:`style_key` gives it), by whom and on which date."""
+
+    old_style: str
+    author: str
+    date: str
+
+
 CORE_PROPERTY_LIMIT = 255
 """Characters a Word core property (title, subject...) may hold; python-docx refuses more."""
 
@@ -203,16 +215,25 @@ class DocxBuilder:
         )
 
     def paragraph(
-        self, style: str, runs: Iterable[tuple[str, str, str, str]], mark: Mark | None = None
+        self,
+        style: str,
+        runs: Iterable[tuple[str, str, str, str]],
+        mark: Mark | None = None,
+        restyled: StyleChange | None = None,
     ) -> None:
         """A paragraph of runs (op, text, author, date); op is equal, insert, delete,
-        moveFrom or moveTo."""
+        moveFrom or moveTo. ``restyled``: the paragraph had another style before, recorded
+        as a paragraph-property revision (Word's own record of a style change)."""
         out = [f'<w:p><w:pPr><w:pStyle w:val="{self.style_ids[style]}"/>']
         whole = mark is not None
         range_id = None
         if mark is not None:
             out.append("<w:rPr>" + self._open(mark.kind, mark.author, mark.date, True, True))
             out.append("</w:rPr>")
+        if restyled is not None:  # last in w:pPr, holding the whole of the old w:pPr
+            out.append(self._open("pPrChange", restyled.author, restyled.date, False, False))
+            old_id = self.style_ids[restyled.old_style]
+            out.append(f'<w:pPr><w:pStyle w:val="{old_id}"/></w:pPr></w:pPrChange>')
         out.append("</w:pPr>")
         if mark is not None and mark.move is not None:
             range_id = next(self._ids)
@@ -339,15 +360,23 @@ def _block_runs(item: BlockDiff, op: str) -> list[tuple[str, str, str, str]]:
 
 
 def _changed_runs(item: BlockDiff, by: str, date: str) -> list[tuple[str, str, str, str]]:
-    assert item.old is not None and item.new is not None
-    segments = changed_segments(item.old, item.new, item.segments)
-    if segments is not None:
-        return [(s.op, s.text, s.by or by, s.date or date) for s in segments]
-    # The heading marker itself changed: compare what the reader sees.
-    old, new = display_text(item.old), display_text(item.new)
-    if heading_level(item.old) != heading_level(item.new):
-        return [(DELETE, old, by, date), (INSERT, new, by, date)]
-    return [(s.op, s.text, by, date) for s in word_diff(old, new)]
+    """The runs of a changed block's words; its heading markers are its style (see
+    :func:`_restyled`), never text."""
+    segments = changed_segments(item.old_block, item.new_block, item.segments)
+    return [(s.op, s.text, s.by or by, s.date or date) for s in segments]
+
+
+def _restyled(item: BlockDiff, by: str, date: str) -> StyleChange | None:
+    """The style change of a changed block (a heading's level, a heading become body text
+    or the reverse), attributed to the change set that made it; None when the style is
+    the same."""
+    old = style_key(item.old_block)
+    if old == style_key(item.new_block):
+        return None
+    level = level_change(item)
+    if level is not None and level.by:
+        by, date = level.by, level.date
+    return StyleChange(old, by, date)
 
 
 def visible_runs(runs: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
@@ -388,7 +417,11 @@ def add_block(builder: DocxBuilder, item: BlockDiff) -> None:
             style_key(item.new_block), [(EQUAL, display_text(item.new_block), "", "")]
         )
     elif item.op == CHANGED:
-        builder.paragraph(style_key(item.new_block), visible_runs(_changed_runs(item, by, date)))
+        builder.paragraph(
+            style_key(item.new_block),
+            visible_runs(_changed_runs(item, by, date)),
+            restyled=_restyled(item, by, date),
+        )
     elif item.op == INSERTED:
         builder.paragraph(
             style_key(item.new_block), _block_runs(item, INSERT), Mark("ins", by, date)

@@ -7,7 +7,6 @@ from html import escape
 from sectool import __version__
 from sectool.diff import (
     CHANGED,
-    DELETE,
     EQUAL,
     INSERT,
     INSERTED,
@@ -15,10 +14,9 @@ from sectool.diff import (
     MOVED_TO,
     SAME,
     BlockDiff,
-    Segment,
 )
 from sectool.document import Block, BlockKind
-from sectool.render.common import changed_segments, shown_text
+from sectool.render.common import changed_segments, level_change, shown_text
 
 CSS = """
 body { font-family: Georgia, 'Times New Roman', serif; max-width: 52em; margin: 2em auto;
@@ -76,23 +74,28 @@ def _block_html(item: BlockDiff, anchor: str) -> str:
         body = _text(shown_text(item.new_block))
     elif item.op == CHANGED:
         segments = changed_segments(item.old_block, item.new_block, item.segments)
-        if segments is None:
-            segments = [
-                Segment(DELETE, shown_text(item.old_block), by, date),
-                Segment(INSERT, shown_text(item.new_block), by, date),
-            ]
         body = "".join(
             _text(s.text)
             if s.op == EQUAL
             else _wrap("ins" if s.op == INSERT else "del", _tip(s.by or by, s.date or date), s.text)
             for s in segments
         )
+        level = level_change(item)
+        if level is not None:  # the heading's level is named, its marks are not words
+            tip = _tip(level.by or by, level.date or date)
+            body += f' <span class="meta level" title="{tip}">[{escape(level.describe())}]</span>'
     else:
         tag = "ins" if item.op in (INSERTED, MOVED_TO) else "del"
         how = {MOVED_FROM: " (moved from here)", MOVED_TO: " (moved here)"}.get(item.op, "")
         text = shown_text(item.new_block if tag == "ins" else item.old_block)
         body = _wrap(tag, _tip(", ".join(item.by), date) + escape(how), text)
     return f'<p class="{" ".join(classes)}"{attrs}>{body}</p>'
+
+
+def _change(item: BlockDiff) -> str:
+    """What happened to a block, for the table of changed clauses."""
+    level = level_change(item)
+    return f"{item.op} ({level.describe()})" if level is not None else str(item.op)
 
 
 def render_html(redline) -> str:
@@ -108,7 +111,7 @@ def render_html(redline) -> str:
                 label = f" ({item.label})" if item.label else ""
                 rows.append(
                     f'<tr><td>{escape(str(doc.doc_id))}</td><td><a href="#{anchor}">'
-                    f"{escape(clause + label)}</a></td><td>{escape(item.op)}</td>"
+                    f"{escape(clause + label)}</a></td><td>{escape(_change(item))}</td>"
                     f"<td>{escape(', '.join(item.by))}</td>"
                     f"<td>{escape(item.date)}</td></tr>"
                 )

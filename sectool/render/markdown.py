@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from sectool.diff import CHANGED, DELETE, EQUAL, INSERT, INSERTED, MOVED_FROM, MOVED_TO, SAME
+from sectool.render.common import LevelChange, changed_segments, heading_mark, level_change
 
 # CriticMarkup's delimiters ({++ ++} {-- --} {~~ ~> ~~} {>> <<} {== ==}) and any backslash
 # before punctuation: in legal text they are escaped, as HTML output escapes tags.
@@ -34,13 +35,30 @@ def _mark(op: str, text: str) -> str:
     return marks.get(op, text)
 
 
-def _note(item) -> str:
-    """``{>>X2, effective D2; X3, effective D3<<}``: each change set with its own date."""
+def _note(item, level: LevelChange | None = None) -> str:
+    """``{>>X2, effective D2; X3, effective D3<<}``: each change set with its own date;
+    a heading-level change first (``heading level 2 -> 3; X2, effective D2``)."""
     dated = {(s.by, s.date): None for s in item.segments if s.op != EQUAL and s.by}
     if not dated:
         dated = {(who, item.date): None for who in item.by}
     pairs = sorted(dated, key=lambda p: (p[1], p[0]))  # in the order they took effect
-    return "{>>" + "; ".join(f"{w}, effective {d}" for w, d in pairs) + "<<}" if pairs else ""
+    notes = [f"{w}, effective {d}" for w, d in pairs]
+    if level is not None:
+        notes.insert(0, level.describe())
+    return "{>>" + "; ".join(notes) + "<<}" if notes else ""
+
+
+def _changed(item) -> str:
+    """A changed block's line: its words' changes; a heading whose level changed is
+    written at its new level, the change named in the note, not as marks struck out."""
+    level = level_change(item)
+    segments = item.segments
+    mark = ""
+    if level is not None:
+        segments = changed_segments(item.old, item.new, segments)
+        mark = item.new.text[: heading_mark(item.new)]
+    words = "".join(escape(s.text) if s.op == EQUAL else _mark(s.op, s.text) for s in segments)
+    return mark + words + _note(item, level)
 
 
 def render_markdown(redline) -> str:
@@ -56,13 +74,7 @@ def render_markdown(redline) -> str:
             if item.op == SAME:
                 out.append(escape(item.new.text))
             elif item.op == CHANGED:
-                out.append(
-                    "".join(
-                        escape(s.text) if s.op == EQUAL else _mark(s.op, s.text)
-                        for s in item.segments
-                    )
-                    + note
-                )
+                out.append(_changed(item))
             elif item.op in (INSERTED, MOVED_TO):
                 moved = "{>>moved here<<}" if item.op == MOVED_TO else ""
                 out.append(_mark(INSERT, item.new.text) + moved + note)

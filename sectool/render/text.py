@@ -19,7 +19,7 @@ from sectool.diff import (
     MOVED_TO,
     DocumentDiff,
 )
-from sectool.render.common import layout_change
+from sectool.render.common import changed_segments, layout_change, level_change
 
 PLAIN: dict[str, tuple[str, str]] = {INSERT: ("{+", "+}"), DELETE: ("[-", "-]")}
 
@@ -45,8 +45,17 @@ def redline_runs(title: str, diff: DocumentDiff, changes: list | None = None) ->
         }.get(item.op, item.op)
         by = f"  [{', '.join(item.by)}]" if item.by else ""
         lines.append([Run(f"  {clause}{label} {how}{by}", "meta")])
+        level = level_change(item)
         layout = layout_change(item) if item.op == CHANGED else None
-        if layout:
+        if level is not None:  # a heading's level is its style, not words to strike out
+            unchanged = "; the words are unchanged" if level.words_unchanged else ""
+            lines.append([Run(f"    {level.describe()}{unchanged}", "meta")])
+            if not level.words_unchanged:
+                segments = changed_segments(item.old_block, item.new_block, item.segments)
+                lines.append(
+                    [Run("    ")] + [Run(s.text, "" if s.op is EQUAL else s.op) for s in segments]
+                )
+        elif layout:
             lines.append([Run(f"    {layout} only; the words are unchanged", "meta")])
         elif item.op == CHANGED:
             lines.append(

@@ -2,11 +2,15 @@
 
 Run with a Python that has LibreOffice's UNO bridge (Debian: python3-uno, /usr/bin/python3):
 
-    python3 lo_revisions.py accept|reject|outline FILE... > out.json
+    python3 lo_revisions.py accept|reject|outline|accept-outline|reject-outline|redlines \
+        FILE... > out.json
 
 Prints JSON: {file: [paragraph text, ...]} after LibreOffice's own Accept All / Reject All;
 with ``outline``, {file: [[outline level, paragraph text], ...]} as loaded, where the outline
-level is what LibreOffice's Navigator shows a heading by (0 for body text).
+level is what LibreOffice's Navigator shows a heading by (0 for body text), and with
+``accept-outline`` / ``reject-outline`` the same after Accept All / Reject All; with
+``redlines``, {file: [[type, author, YYYY-MM-DD], ...]}: the tracked changes LibreOffice lists
+(type Insert, Delete, Format, ParagraphFormat...).
 """
 
 import json
@@ -81,6 +85,23 @@ def outline(doc) -> list:
     return out
 
 
+def redlines(doc) -> list:
+    """[type, author, date] of every tracked change, as LibreOffice's Manage Changes lists."""
+    out = []
+    enum = doc.getRedlines().createEnumeration()
+    while enum.hasMoreElements():
+        redline = enum.nextElement()
+        when = redline.getPropertyValue("RedlineDateTime")
+        out.append(
+            [
+                redline.getPropertyValue("RedlineType"),
+                redline.getPropertyValue("RedlineAuthor"),
+                f"{when.Year:04d}-{when.Month:02d}-{when.Day:02d}",
+            ]
+        )
+    return out
+
+
 def labels(doc) -> list:
     """[list label as LibreOffice prints it, text] of every body paragraph."""
     out = []
@@ -106,18 +127,20 @@ def main() -> None:
         for path in files:
             url = uno.systemPathToFileUrl(os.path.abspath(path))
             doc = desktop.loadComponentFromURL(url, "_blank", 0, (prop("Hidden", True),))
-            if mode in ("outline", "labels"):
-                result[path] = (outline if mode == "outline" else labels)(doc)
+            if mode in ("outline", "labels", "redlines"):
+                result[path] = {"outline": outline, "labels": labels, "redlines": redlines}[mode](
+                    doc
+                )
                 doc.close(True)
                 continue
             command = (
                 ".uno:AcceptAllTrackedChanges"
-                if mode == "accept"
+                if mode.startswith("accept")
                 else ".uno:RejectAllTrackedChanges"
             )
             frame = doc.getCurrentController().getFrame()
             dispatcher.executeDispatch(frame, command, "", 0, ())
-            result[path] = paragraphs(doc)
+            result[path] = outline(doc) if mode.endswith("-outline") else paragraphs(doc)
             doc.close(True)
         print(json.dumps(result, ensure_ascii=False))
     finally:
