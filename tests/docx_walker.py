@@ -26,8 +26,8 @@ def _run_text(run) -> str:
             out.append(node.text or "")
         elif node.tag == q("tab"):
             out.append("\t")
-        elif node.tag == q("br") and node.get(q("type")) != "page":
-            out.append("\n")
+        elif node.tag == q("br"):  # a page break is a form feed in sectool's text
+            out.append("\f" if node.get(q("type")) == "page" else "\n")
     return "".join(out)
 
 
@@ -57,12 +57,13 @@ def body_xml(data: bytes):
 
 
 def view(data: bytes, accept: bool) -> list[str]:
-    """Body paragraphs after the cover (the first page break) and before the end marker."""
+    """Body paragraphs after the cover (ended by the first paragraph holding only a page
+    break) and before the end marker."""
     body = body_xml(data)
     paragraphs = body.findall("w:p", N)
     start = 0
     for i, p in enumerate(paragraphs):
-        if p.find(".//w:br[@w:type='page']", N) is not None:
+        if p.find(".//w:br[@w:type='page']", N) is not None and p.find(".//w:t", N) is None:
             start = i + 1
             break
     out: list[str] = []
@@ -89,7 +90,8 @@ def revision_ids(data: bytes) -> list[str]:
 
 
 def dump(data: bytes) -> str:
-    """A normalised dump for golden files: paragraphs with their insert/delete runs."""
+    """A normalised dump for golden files: paragraphs with their insert/delete runs, and
+    page breaks as ``<page/>``."""
     lines = []
     for p in body_xml(data).findall("w:p", N):
         style = p.find("w:pPr/w:pStyle", N)
@@ -110,5 +112,5 @@ def dump(data: bytes) -> str:
                 parts.append(
                     f"<{kind} {child.get(q('author'))} {child.get(q('date'))[:10]}>{text}</{kind}>"
                 )
-        lines.append(f"{head}: {''.join(parts)}")
+        lines.append(f"{head}: {''.join(parts)}".replace("\f", "<page/>"))
     return "\n".join(lines) + "\n"

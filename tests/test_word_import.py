@@ -371,3 +371,55 @@ def test_import_refuses_a_title_with_a_line_break_or_control_character(empty_tre
     assert result.exit_code == 4, result.stderr
     assert result.stderr.startswith("error[control-character]: the title holds the control")
     assert repo_state(empty_tree) == before
+
+
+# -- page breaks: a form feed in sectool's text ------------------------------------------------
+
+PAGE = '<w:r><w:br w:type="page"/></w:r>'
+
+
+def test_a_page_break_is_a_form_feed_in_each_view(tmp_path):
+    body = para(
+        run("A"),
+        PAGE,
+        run("B"),
+        rev("ins", 1, PAGE),
+        run("C"),
+        rev("del", 2, PAGE),
+        run("D"),
+        rev("del", 3, '<w:r><w:br w:type="page"/><w:delText>E</w:delText></w:r>'),
+    )
+    # where Word last laid out a page is no text; line and column breaks are line feeds
+    body += para(
+        '<w:r><w:lastRenderedPageBreak/><w:t>F</w:t><w:br w:type="column"/><w:t>G</w:t>'
+        "<w:br/><w:t>H</w:t></w:r>"
+    )
+    accept, reject = views(tmp_path, body)
+    assert texts(accept) == ["A\fB\fCD", "F\nG\nH"]
+    assert texts(reject) == ["A\fBC\fD\fE", "F\nG\nH"]
+
+
+def test_import_keeps_page_breaks_in_the_text_and_drops_one_on_its_own(empty_tree, tmp_path):
+    body = (
+        p("Zebra Procedures", "Title")
+        + para(PAGE, run("Introduction"), ppr='<w:pStyle w:val="Heading1"/>')
+        + para(
+            run("The DCC shall pay"), PAGE, run("the Charges:"), ppr='<w:pStyle w:val="Clause"/>'
+        )
+        + para(PAGE)  # a page break on its own: layout between blocks, as Word's Ctrl+Enter
+        + para(run("keep a record;"), PAGE, ppr='<w:pStyle w:val="Sub"/>')
+        + para(
+            "<w:r><w:lastRenderedPageBreak/><w:t>publish it.</w:t></w:r>",
+            ppr='<w:pStyle w:val="Sub"/>',
+        )
+    )
+    source = tmp_path / "pages.docx"
+    source.write_bytes(docx(body, SEC_NUMBERING, SEC_STYLES))
+    result = run_cli("import", str(source), "--as", "Appendix ZZ", cwd=empty_tree)
+    assert result.exit_code == 0, result.stderr
+    # the heading's page break starts it on a new page: "## 1 \fIntroduction" would still be
+    # a heading, but "## \fM6 Party Details" (no list number) would not
+    assert (empty_tree / "appendices" / "ZZ.md").read_text() == (
+        "# Appendix ZZ: Zebra Procedures\n\n## 1 Introduction\n\n"
+        "1.1 The DCC shall pay\fthe Charges:\n\n(a) keep a record;\f\n\n(b) publish it.\n"
+    )

@@ -5,13 +5,20 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import shutil
+import subprocess
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from sectool.demo import run_demo
+from sectool.model import DocId
+from sectool.render.docx import paragraph_texts
+from sectool.tree import Tree
 from tests.conftest import git, run_cli
+from tests.docx_walker import view
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +123,97 @@ def test_a_word_edit_of_a_clean_export_becomes_the_change(demo, tmp_path):
 def test_from_docx_needs_as(demo, tmp_path):
     result = run_cli("mod", "record", "DP103", "--from-docx", "x.docx", cwd=demo)
     assert result.exit_code == 2
+
+
+# -- a form feed inserted and deleted: a page break as a Word revision ----------------------------
+
+OLD_PAGES = (
+    "1.1 The Party shall pay\fthe Charges within five Working Days.\n\n"
+    "1.2 Each Party shall comply.\f\n\n1.3 A third page."
+)
+NEW_PAGES = (
+    "1.1 The Party shall pay the Charges within five Working Days.\n\n"
+    "1.2 Each Party shall comply.\n\n1.3 A third\fpage.\n\n1.4 A new\fclause."
+)
+
+
+@pytest.fixture
+def page_redline(versions, tmp_path) -> tuple[Path, Path]:
+    """SEC 1.0 and 2.0 of Appendix ZZ, where 2.0 deletes two form feeds and inserts two, and
+    the Word redline between them."""
+    versions(OLD_PAGES, NEW_PAGES)
+    out = tmp_path / "pages.docx"
+    result = run_cli(
+        "diff", "1.0", "2.0", "Appendix ZZ", "--format", "docx", "-o", str(out), cwd=versions.root
+    )
+    assert result.exit_code == 0, result.stderr
+    return versions.root, out
+
+
+def test_a_deleted_or_inserted_form_feed_is_a_page_break_revision(page_redline):
+    root, out = page_redline
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    page = '<w:br w:type="page"/>'
+    assert len(re.findall(f"<w:del [^>]*><w:r>{page}</w:r></w:del>", xml)) == 2
+    assert re.search(f"<w:ins [^>]*><w:r>{page}</w:r></w:ins>", xml)
+    assert re.search(f'<w:ins [^>]*><w:r><w:t xml:space="preserve">1.4 A new</w:t>{page}', xml)
+    assert "\u240c" not in xml
+    doc_id = DocId.parse("Appendix ZZ")
+    tree = Tree(root)
+    new, old = (paragraph_texts(tree.snapshot(v).document(doc_id)) for v in ("2.0", "1.0"))
+    assert view(out.read_bytes(), accept=True) == new
+    assert view(out.read_bytes(), accept=False) == old
+    assert "\f" in "".join(new) and "\f" in "".join(old)
+
+
+def test_a_redline_with_page_breaks_gives_back_both_texts_to_the_character(page_redline):
+    root, out = page_redline
+    path = root / "appendices" / "ZZ.md"
+    for flag, version in (("--accept-changes", "2.0"), ("--reject-changes", "1.0")):
+        result = run_cli("import", str(out), "--as", "Appendix ZZ", flag, cwd=root)
+        assert result.exit_code == 0, result.stderr
+        assert path.read_bytes() == git(root, "show", f"sec/{version}:appendices/ZZ.md").encode()
+        git(root, "checkout", "-q", "--", "appendices/ZZ.md")
+    assert run_cli("mod", "new", "X9", "--title", "pages", "--base", "1.0", cwd=root).exit_code == 0
+    result = run_cli(
+        "mod", "record", "X9", "--from-docx", str(out), "--as", "Appendix ZZ", cwd=root
+    )
+    assert result.exit_code == 0, result.stderr  # its reject view is SEC 1.0 to the character
+    ours = root / "modifications" / "X9" / "appendices" / "ZZ.md.diff"
+    theirs = root / "modifications" / "X2" / "appendices" / "ZZ.md.diff"
+    assert ours.read_bytes() == theirs.read_bytes()
+
+
+def _pandoc_paragraphs(path: Path, mode: str) -> list[str]:
+    """pandoc's paragraphs of a redline's document (after the cover, before the end line),
+    every change accepted or rejected; pandoc reads a page break as a line break."""
+    data = json.loads(
+        subprocess.run(
+            ["pandoc", f"--track-changes={mode}", str(path), "-t", "json"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
+    words = {"Space": " ", "SoftBreak": " ", "LineBreak": "\f"}
+
+    def text(inlines: list) -> str:
+        return "".join(i["c"] if i["t"] == "Str" else words[i["t"]] for i in inlines)
+
+    out = [
+        text(b["c"] if b["t"] == "Para" else b["c"][2])
+        for b in data["blocks"]
+        if b["t"] in ("Para", "Header")
+    ]
+    start = next(n for n, t in enumerate(out) if t.startswith("Every insertion")) + 1
+    return out[start : out.index("End of Appendix ZZ")]
+
+
+@pytest.mark.skipif(not shutil.which("pandoc"), reason="pandoc is not installed (CI installs it)")
+def test_pandoc_reads_the_page_breaks_of_each_view(page_redline):
+    root, out = page_redline
+    for mode, version in (("accept", "2.0"), ("reject", "1.0")):
+        text = git(root, "show", f"sec/{version}:appendices/ZZ.md")
+        want = [re.sub(r"^#+ ", "", block) for block in text.rstrip("\n").split("\n\n")]
+        # pandoc drops a line break that ends a paragraph
+        assert _pandoc_paragraphs(out, mode) == [t.rstrip("\f") for t in want], mode

@@ -4,6 +4,7 @@ byte for byte, for every document of a small generated corpus (benchmarks/make_c
 from __future__ import annotations
 
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -44,3 +45,31 @@ def test_every_corpus_document_survives_export_and_import(corpus, tmp_path):
         result = run_cli("import", str(out), "--as", doc, cwd=corpus)
         assert result.exit_code == 0, (rel, result.stderr)
         assert (corpus / rel).read_bytes() == original, rel
+
+
+# A form feed (a page break in plain text) is legal text: in a clause, at a clause's end, in a
+# sub-paragraph, after a heading's words and in a text block.
+FORM_FEEDS = (
+    "# Appendix ZZ: Test Appendix\n\n## 1 General\f\n\n"
+    "1.1 The Party shall pay\fthe Charges within five Working Days.\n\n"
+    "1.2 Each Party shall comply:\f\n\n(a) with this\f\fAppendix; and\n\n(b) with the Code.\n\n"
+    "Text\fbetween clauses.\n"
+)
+
+
+def test_a_form_feed_survives_export_and_import_as_a_word_page_break(versions, tmp_path):
+    versions.add(FORM_FEEDS, whole=True)
+    root = versions.root
+    out = tmp_path / "zz.docx"
+    exported = run_cli("export", "1.0", "Appendix ZZ", "--format", "docx", "-o", str(out), cwd=root)
+    assert exported.exit_code == 0, exported.stderr
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert xml.count('<w:br w:type="page"/>') == FORM_FEEDS.count("\f")
+    assert "\u240c" not in xml  # not the visible symbol for a form feed
+    path = root / "appendices" / "ZZ.md"
+    original = path.read_bytes()
+    path.write_text("# placeholder\n")
+    git(root, "commit", "-qam", "placeholder")
+    result = run_cli("import", str(out), "--as", "Appendix ZZ", cwd=root)
+    assert result.exit_code == 0, result.stderr
+    assert path.read_bytes() == original

@@ -10,8 +10,10 @@ moved clauses, ``w:pPrChange`` for a paragraph whose style changed (a heading's 
 ``#`` marks are never words), one id counter for the package, and dates pinned to the
 version's effective date. Text is normalised once, by :func:`clean`, both for what is compared
 and what is written: carriage returns are dropped, tabs and line breaks become
-``w:tab``/``w:br``, and characters XML forbids become their visible control pictures (U+0007
--> U+2407). The same inputs give the same bytes.
+``w:tab``/``w:br``, a form feed (a page break in plain text, allowed in legal text) becomes a
+page break run ``w:br w:type="page"``, which :mod:`sectool.word` reads back as a form feed, and
+the other characters XML forbids become their visible control pictures (U+0007 -> U+2407). The
+same inputs give the same bytes.
 """
 
 from __future__ import annotations
@@ -50,7 +52,8 @@ from sectool.render.common import (
 )
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Characters XML 1.0 cannot hold, save tab, line feed and form feed, which are written as elements
+_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0e-\x1f\ufffe\uffff]")
 SUB_DEPTHS = 4
 HEADING_DEPTHS = 6  # Markdown's heading levels, each Word's built-in "Heading N"
 WHOLE_PARAGRAPH_TIME = "T00:30:00Z"
@@ -63,7 +66,9 @@ def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
-_SPLIT = re.compile(r"(\t|\n)")
+_SPLIT = re.compile(r"(\t|\n|\f)")
+# A piece of text that is an element of its own in a run (see :func:`_run_xml`).
+_BREAKS = {"\t": "<w:tab/>", "\n": "<w:br/>", "\f": '<w:br w:type="page"/>'}
 
 
 def _esc(text: str) -> str:
@@ -71,18 +76,17 @@ def _esc(text: str) -> str:
 
 
 def _attr(text: str) -> str:
-    return _esc(clean(text)).replace('"', "&quot;")
+    return _esc(_clean_value(text)).replace('"', "&quot;")
 
 
 def _run_xml(text: str, deleted: bool) -> str:
-    """One run: text pieces (with space preserved), tabs and line breaks as elements."""
+    """One run: text pieces (with space preserved); tabs, line breaks and page breaks (form
+    feeds) as elements, which a deleted run holds as they are, as Word writes them."""
     tag = "w:delText" if deleted else "w:t"
     out = ["<w:r>"]
     for piece in _SPLIT.split(text):
-        if piece == "\t":
-            out.append("<w:tab/>")
-        elif piece == "\n":
-            out.append("<w:br/>")
+        if piece in _BREAKS:
+            out.append(_BREAKS[piece])
         elif piece:
             out.append(f'<{tag} xml:space="preserve">{_esc(piece)}</{tag}>')
     out.append("</w:r>")
@@ -95,6 +99,12 @@ def clean(text: str) -> str:
     return _FORBIDDEN.sub(
         lambda m: "\ufffd" if ord(m.group()) > 0xFF else chr(0x2400 + ord(m.group())), text
     )
+
+
+def _clean_value(text: str) -> str:
+    """:func:`clean` for an attribute or a document property, which hold text only: a form
+    feed there is its visible control picture (U+240C), as the other forbidden characters."""
+    return clean(text).replace("\f", "\u240c")
 
 
 def display_text(block: Block) -> str:
@@ -169,7 +179,7 @@ class DocxBuilder:
         props.last_printed = pinned
         props.author = props.last_modified_by = "sectool"
         # a title from before control characters were refused must not break the package
-        props.title, props.revision, props.comments = core_property(clean(title)), 1, ""
+        props.title, props.revision, props.comments = core_property(_clean_value(title)), 1, ""
         self.body = self.document.element.body
         self._sect = self.body.find(w("sectPr"))
         self._body: list[str] = []  # the body's XML, spliced in before sectPr when written

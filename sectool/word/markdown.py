@@ -11,9 +11,12 @@ Mapping (see the README's "Importing Word documents"):
 - a list paragraph becomes its label as Word prints it, a space, and its text: the parser then
   reads ``M6.2``, ``4.3.1`` as clause paragraphs and ``(a)``, ``(i)`` as sub-paragraphs;
 - tables become Markdown tables (merged cells as empty cells), footnotes ``[^N]: text``;
-- empty paragraphs separate nothing and are left out; table of contents entries (styles
-  "toc 1".."toc 9", "TOC Heading") are dropped with a warning; sectool's own "End of ..."
-  marker in its exports, and the cover page of its redlines, are dropped.
+- a page break in a paragraph (``w:br w:type="page"``) is a form feed in its text, as sectool's
+  exports write one, except before a heading's words (layout: the heading starts a page);
+- empty paragraphs, and paragraphs holding only page breaks, separate nothing and are left
+  out; table of contents entries (styles "toc 1".."toc 9", "TOC Heading") are dropped with a
+  warning; sectool's own "End of ..." marker in its exports, and the cover page of its
+  redlines, are dropped.
 """
 
 from __future__ import annotations
@@ -51,6 +54,10 @@ def _is_toc(p: Paragraph) -> bool:
 
 def _body_text(p: Paragraph) -> str:
     text = p.text.strip("\r\n")
+    if p.outline is not None:
+        # A page break before a heading's words starts it on a new page (layout); kept, it
+        # would make "## \fM6 Party Details" a topic heading instead of sub-section M6.
+        text = text.lstrip("\f")
     if p.label:
         return f"{p.label} {text}"
     return text

@@ -5,7 +5,9 @@ paragraph to the next one. Reject view: ``w:ins`` and ``w:moveTo`` content is dr
 inserted paragraph mark joins, and paragraph properties (numbering included) come from
 ``w:pPrChange``. Inserted and deleted table rows and cells follow the same rule. List numbers
 are counted as each view's paragraphs come, so a paragraph that is not there takes no number.
-Field results are read as Word cached them; instructions are never evaluated.
+Field results are read as Word cached them; instructions are never evaluated. A page break in
+a run (``w:br w:type="page"``) is a form feed, as sectool's exports write one; a line or column
+break is a line feed; ``w:lastRenderedPageBreak`` (where Word last laid a page out) is no text.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ PPR, RPR, FLD_CHAR, INSTR, FLD_SIMPLE = (
     w(t) for t in ("pPr", "rPr", "fldChar", "instrText", "fldSimple")
 )
 HYPERLINK, SMART_TAG, CUSTOM_XML = w("hyperlink"), w("smartTag"), w("customXml")
+BR_TYPE = w("type")
 FOOTNOTE_REF, SYM, NB_HYPHEN = w("footnoteReference"), w("sym"), w("noBreakHyphen")
 ALTERNATE = f"{{{MC_NS}}}AlternateContent"
 TXBX = w("txbxContent")
@@ -291,8 +294,8 @@ class _Walker:
                 if not hiding:
                     out.append("\t")
             elif tag == BR or tag == CR:
-                if not hiding:  # line, column and page breaks alike, as Word's plain text has
-                    out.append("\n")
+                if not hiding:  # a page break is a form feed; line and column breaks a line feed
+                    out.append("\f" if child.get(BR_TYPE) == "page" else "\n")
             elif tag == FLD_CHAR:
                 kind = child.get(w("fldCharType"))
                 if kind == "begin":
