@@ -17,7 +17,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sectool.diff import DELETE, EQUAL, INSERT, word_diff
@@ -235,11 +235,24 @@ def test_pandoc_reads_the_words_both_ways_and_the_new_levels(levels, tmp_path):
     assert pandoc("accept", "gfm") == NEW.split("# Appendix ZZ: Test Appendix", 1)[1].split()
 
 
-def test_libreoffice_lists_the_style_revisions_and_restores_the_old_levels(levels, tmp_path):
-    from tests.test_libreoffice import _has_uno, libreoffice
+def _outline(markdown: str) -> list[list]:
+    """[outline level, text] of each block, as LibreOffice's Navigator sees the paragraphs
+    (a heading's level, 0 for body text)."""
+    blocks = markdown.strip().split("\n\n")
+    return [[len(b) - len(b.lstrip("#")), b.lstrip("#").strip()] for b in blocks if b.strip()]
+
+
+def _needs_libreoffice() -> None:
+    from tests.test_libreoffice import _has_uno
 
     if not _has_uno() and not REQUIRE:
         pytest.skip("LibreOffice's UNO bridge (python3-uno) is not installed; CI installs it")
+
+
+def test_libreoffice_lists_the_style_revisions_and_restores_the_old_levels(levels, tmp_path):
+    from tests.test_libreoffice import libreoffice
+
+    _needs_libreoffice()
     path = _docx(levels, tmp_path)
     listed = sorted(libreoffice("redlines", [path])[str(path)])
     words = [["Delete", "X2", "2012-01-01"], ["Insert", "X2", "2012-01-01"]]
@@ -250,9 +263,84 @@ def test_libreoffice_lists_the_style_revisions_and_restores_the_old_levels(level
         start = shown.index([1, "Appendix ZZ: Test Appendix"])
         return shown[start : shown.index([0, "End of Appendix ZZ"])]
 
-    def expected(text: str) -> list[list]:
-        blocks = text.strip().split("\n\n")
-        return [[len(b) - len(b.lstrip("#")), b.lstrip("#").strip()] for b in blocks if b.strip()]
+    assert outline("accept-outline") == _outline(NEW)
+    assert outline("reject-outline") == _outline(OLD)
 
-    assert outline("accept-outline") == expected(NEW)
-    assert outline("reject-outline") == expected(OLD)
+
+# -- random documents: levels changed, headings become body text and back, words changed -------
+
+VOCAB = st.sampled_from("Party Panel shall notify the Authority within Working Days".split())
+PHRASES = st.lists(VOCAB, min_size=1, max_size=5).map(" ".join)
+ITEMS = st.tuples(st.sampled_from(["topic", "topic", "para", "text"]), st.integers(2, 6), PHRASES)
+
+
+def _appendix(items: list[tuple[str, int, str]]) -> str:
+    """A valid Appendix AC holding ``items``: topic headings at their level, numbered clauses,
+    unnumbered text."""
+    out, n = ["# Appendix AC: Levels", "## 1 Procedures"], 0
+    for kind, level, words in items:
+        if kind == "topic":
+            out.append("#" * level + " " + words)
+        elif kind == "para":
+            n += 1
+            out.append(f"1.{n} {words}")
+        else:
+            out.append(words)
+    return "\n\n".join(out) + "\n"
+
+
+@st.composite
+def releveled(draw) -> tuple[str, str]:
+    old = draw(st.lists(ITEMS, min_size=1, max_size=10))
+    new = list(old)
+    for _ in range(draw(st.integers(1, 5))):
+        at = draw(st.integers(0, len(new) - 1))
+        kind, level, words = new[at]
+        edit = draw(st.sampled_from(["level", "level", "kind", "words", "insert", "delete"]))
+        if edit == "level" and kind == "topic":
+            new[at] = (kind, draw(st.integers(2, 6)), words)
+        elif edit == "kind" and kind != "para":
+            new[at] = ("text" if kind == "topic" else "topic", level, words)
+        elif edit == "words":
+            new[at] = (kind, level, draw(PHRASES))
+        elif edit == "insert":
+            new.insert(at, draw(ITEMS))
+        elif edit == "delete" and len(new) > 1:
+            new.pop(at)
+    return _appendix(old), _appendix(new)
+
+
+@given(releveled())
+@settings(max_examples=60, deadline=None)
+def test_random_level_changes_accept_to_the_new_markdown_and_reject_to_the_old(
+    tmp_path_factory, pair
+):
+    from tests.test_redline_properties import redline_bytes
+
+    old, new = pair
+    path = tmp_path_factory.mktemp("levels") / "r.docx"
+    path.write_bytes(redline_bytes(old, new)[0])
+    views = read_views(open_package(path), ("accept", "reject"))
+    doc = DocId.parse("Appendix AC")
+    assert to_markdown(views["accept"], doc).text == new
+    assert to_markdown(views["reject"], doc).text == old
+
+
+@given(st.lists(releveled(), min_size=6, max_size=6))
+@settings(max_examples=1, deadline=None, derandomize=True)
+def test_libreoffice_accepts_and_rejects_random_level_changes(tmp_path_factory, pairs):
+    from tests.test_libreoffice import libreoffice
+    from tests.test_redline_properties import redline_bytes
+
+    _needs_libreoffice()
+    folder = tmp_path_factory.mktemp("lo-levels")
+    paths = []
+    for n, (old, new) in enumerate(pairs):
+        paths.append(folder / f"r{n}.docx")
+        paths[-1].write_bytes(redline_bytes(old, new)[0])
+    for mode, side in (("accept-outline", 1), ("reject-outline", 0)):
+        shown = libreoffice(mode, paths)
+        for path, pair in zip(paths, pairs, strict=True):
+            body = shown[str(path)]
+            start = body.index([1, "Appendix AC: Levels"])
+            assert body[start : body.index([0, "End of Appendix AC"])] == _outline(pair[side])
