@@ -1,4 +1,5 @@
-"""Run one command and report its wall time and peak memory as JSON on stderr's last line.
+"""Run one command and report its wall time, CPU time (user and system, with every process it
+waited for) and peak memory as JSON on stderr's last line.
 
 A small, fresh process forks the command: a child's peak-memory figure starts from its parent's
 size at the fork, so measuring from the (larger) benchmark runner would inflate it. Only the
@@ -22,7 +23,12 @@ elapsed = time.perf_counter() - started
 sys.stderr.write(
     "\n"
     + json.dumps(
-        {"seconds": elapsed, "peak_kb": usage.ru_maxrss, "code": os.waitstatus_to_exitcode(status)}
+        {
+            "seconds": elapsed,
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_kb": usage.ru_maxrss,
+            "code": os.waitstatus_to_exitcode(status),
+        }
     )
     + "\n"
 )

@@ -62,7 +62,8 @@ MEMORY_TARGET = 10.0  # peak memory at most this many times the corpus on disk
 @dataclass
 class Measure:
     seconds: list[float] = field(default_factory=list)
-    peak_kb: list[int] = field(default_factory=list)
+    peak_kb: list[int] = field(default_factory=list)  # the largest process's (not the sum)
+    cpu: list[float] = field(default_factory=list)  # user + system, all processes
 
     @property
     def median(self) -> float:
@@ -73,8 +74,11 @@ class Measure:
         return max(self.peak_kb) / 1024
 
 
-def timed(argv: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float, int]:
-    """Wall time and peak resident memory of one command, through benchmarks/launch.py."""
+Run = tuple[float, int, float]  # wall seconds, peak resident KB, CPU seconds
+
+
+def timed(argv: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> Run:
+    """Wall time, peak resident memory and CPU time of one command, through launch.py."""
     proc = subprocess.run(
         [sys.executable, str(HERE / "launch.py"), *argv],
         cwd=cwd,
@@ -87,15 +91,16 @@ def timed(argv: list[str], cwd: Path, ok: tuple[int, ...] = (0,)) -> tuple[float
         raise RuntimeError(
             f"{' '.join(argv)} failed ({report['code']}): " + "\n".join(lines[-6:-1])
         )
-    return report["seconds"], report["peak_kb"]
+    return report["seconds"], report["peak_kb"], report["cpu_seconds"]
 
 
 def measure(make_run, repeat: int) -> Measure:
     m = Measure()
     for _ in range(repeat):
-        seconds, peak = make_run()
+        seconds, peak, cpu = make_run()
         m.seconds.append(seconds)
         m.peak_kb.append(peak)
+        m.cpu.append(cpu)
     return m
 
 
@@ -298,13 +303,13 @@ def record_case(work: Path, paragraphs: int, repeat: int) -> dict:
         capture_output=True,
     )
 
-    def record() -> tuple[float, int]:
+    def record() -> Run:
         return timed(SECTOOL + ["mod", "record", "X2"], fresh_copy(base, work, "record"))
 
     recorded = fresh_copy(base, work, f"recorded-{paragraphs}")
     subprocess.run(SECTOOL + ["mod", "record", "X2"], cwd=recorded, check=True, capture_output=True)
 
-    def designate() -> tuple[float, int]:
+    def designate() -> Run:
         copy = fresh_copy(recorded, work, "designate-x2")
         return timed(SECTOOL + ["designate", "2.0", "--effective", "2012-01-01"], copy)
 
@@ -318,7 +323,7 @@ def history_case(work: Path, paragraphs: int, repeat: int) -> dict:
     redlines summed (each run of each measured on its own, medians summed)."""
     root = drafting_tree(work, "history", paragraphs, versions=6)
 
-    def redline(a: str, b: str) -> tuple[float, int]:
+    def redline(a: str, b: str) -> Run:
         out = work / "history.txt"
         argv = ["diff", a, b, "Appendix ZZ", "--format", "text", "-o", str(out)]
         return timed(SECTOOL + argv, root)
@@ -328,6 +333,7 @@ def history_case(work: Path, paragraphs: int, repeat: int) -> dict:
     summed = Measure(
         [sum(m.seconds[n] for m in steps) for n in range(repeat)],
         [max(m.peak_kb[n] for m in steps) for n in range(repeat)],
+        [sum(m.cpu[n] for m in steps) for n in range(repeat)],
     )
     return pair(whole, summed, "the five single-version redlines, summed")
 
@@ -371,7 +377,7 @@ def word_import_case(released: Path, work: Path, repeat: int) -> dict:
     path = DocId.parse(doc).path
     copy = fresh_copy(released, work, "imported")
 
-    def ours() -> tuple[float, int]:
+    def ours() -> Run:
         return timed(SECTOOL + ["import", str(source), "--as", doc], copy)
 
     result = pair(
@@ -464,6 +470,7 @@ def summary(m: Measure) -> dict:
     return {
         "median_s": round(m.median, 4),
         "runs_s": [round(x, 4) for x in m.seconds],
+        "cpu_s": round(statistics.median(m.cpu), 4) if m.cpu else None,
         "peak_mb": round(m.peak_mb, 1),
     }
 
@@ -512,7 +519,29 @@ def table(results: dict, size_mb: float) -> str:
             f"{base['median_s']:.3f} s | {r['ratio']:.2f} | <= {TARGETS[case]:g} | "
             f"{ours['peak_mb']:.0f} MB | {ours['peak_mb'] / size_mb:.1f}x |"
         )
+    lines += ["", "CPU time (user + system, every process; wall time above is what a user waits):"]
+    for case in ("diff-text", "diff-json"):
+        if case in results and results[case]["sectool"].get("cpu_s"):
+            ours, base = results[case]["sectool"], results[case]["baseline"]
+            lines.append(
+                f"- {case}: {ours['cpu_s']:.3f} s against {base['cpu_s']:.3f} s "
+                f"({ours['cpu_s'] / base['cpu_s']:.2f}x)"
+            )
     return "\n".join(lines)
+
+
+def compile_bytecode() -> None:
+    """Compile the measured sectool's modules to bytecode, as installing it with pip does: an
+    editable install (or PYTHONDONTWRITEBYTECODE) would compile them again on every run."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import compileall, pathlib, sectool; "
+            "compileall.compile_dir(pathlib.Path(sectool.__file__).parent, quiet=1)",
+        ],
+        check=True,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -558,6 +587,7 @@ def main(argv: list[str] | None = None) -> None:
                 check=True,
             )
         size = corpus_size_mb(corpus)
+        compile_bytecode()
         results = run_cases(corpus.resolve(), work, args.repeat, args.skip_peer, args.paragraphs)
         print(
             f"corpus: {corpus} ({size:.1f} MB on disk with its git history); "

@@ -123,6 +123,11 @@ class DocumentDiff:
     def changed(self) -> bool:
         return any(b.op != SAME for b in self.blocks)
 
+    def listing(self) -> DocumentDiff:
+        """Only the changed blocks, without the two documents: all that a listing of changes
+        reads, and a small fraction of the whole to keep or send between processes."""
+        return DocumentDiff(None, None, self.changes)
+
 
 def _dmp() -> Any:
     import diff_match_patch
@@ -220,24 +225,30 @@ def changed_spans(old: str, new: str) -> list[tuple[int, int, int, int]]:
         if op == EQUAL:
             if (x0, y0) != (x, y):
                 spans.append((x0, x, y0, y))
-            size = sum(map(len, a[i : i + count]))
+            size = sum(map(len, a[i : i + count])) + count  # with each line's "\\n"
             i, j, x, y = i + count, j + count, x + size, y + size
             x0, y0 = x, y
         elif op == DELETE:
-            x += sum(map(len, a[i : i + count]))
+            x += sum(map(len, a[i : i + count])) + count
             i += count
         else:
-            y += sum(map(len, b[j : j + count]))
+            y += sum(map(len, b[j : j + count])) + count
             j += count
-    if (x0, y0) != (x, y):
-        spans.append((x0, x, y0, y))
+    if (x0, y0) != (x, y):  # the text's end: no "\\n" after an unterminated last line
+        spans.append((x0, min(x, len(old)), y0, min(y, len(new))))
     return spans
 
 
 def _lines(text: str) -> list[str]:
-    lines = [line + "\n" for line in text.split("\n")]
-    lines[-1] = lines[-1][:-1]
-    return lines if lines[-1] else lines[:-1]
+    """The text's lines without their ``\\n``; a last line that has none (the text does not
+    end with one) keeps a ``\\n`` instead, so it never equals a complete line, and counts
+    one character more than it has."""
+    lines = text.split("\n")
+    if lines[-1]:
+        lines[-1] += "\n"
+    else:
+        lines.pop()
+    return lines
 
 
 def tokens(text: str) -> list[str]:
@@ -449,6 +460,8 @@ def _pair_region(old: list[Block], new: list[Block]) -> list[BlockDiff]:
         return [BlockDiff(DELETED, b, None) for b in old] + [
             BlockDiff(INSERTED, None, b) for b in new
         ]
+    if len(old) == len(new) == 1 and _key(old[0]) == _key(new[0]):
+        return [_changed(old[0], new[0])]  # one clause edited: paired whatever its words
     if len(old) * len(new) <= _ALIGN_MAX_PAIRS:
         return _align_region(old, new)
     matcher = difflib.SequenceMatcher(

@@ -579,6 +579,10 @@ def _block_starts(text: str, start: int) -> bool:
     return before > 0 and not text[before + 1 : start - 1].strip(" \t\r\f\v")
 
 
+def _split_from(text: str, start: int, kind: Kind) -> list[tuple[int, str]]:
+    return split_blocks(text[start:], kind)
+
+
 def _block_end(text: str, at: int, content_end: int) -> int:
     """The first block boundary after a run of blank lines at or after ``at``."""
     m = _BLANK_RUN.search(text, at)
@@ -606,7 +610,7 @@ def parse_windows(
         at = start
         raw_blocks = split_blocks(text[start:end], doc_id.kind)
         # an (i) near the window's end is read by what follows it, which may lie beyond
-        rest = partial(split_blocks, text[start:], doc_id.kind)
+        rest = partial(_split_from, text, start, doc_id.kind)  # sliced only when asked
         p = _Parser(doc_id, doc_id.path, rest, base=len(blocks))
         for k, (n, raw) in enumerate(raw_blocks):
             if start == 0 and k == 0:

@@ -11,6 +11,7 @@ formats.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ from sectool.document import (
 )
 from sectool.errors import MergeConflict, SectoolError
 from sectool.model import ClauseRef, DocId
+from sectool.parallel import map_groups
 from sectool.register import VersionRecord
 from sectool.tree import Snapshot, Tree
 
@@ -147,7 +149,8 @@ class RedlineRequest:
     ``changes_only``: the caller lists changed clauses and never renders unchanged ones by
     their structure (text, json, md), so between designated versions only the sub-sections
     around each difference need parsing. ``windows_only``: moreover the caller shows no
-    unchanged block at all (text, json), so only the blocks around each difference are kept.
+    unchanged block at all (text, json), so only the blocks around each difference are parsed,
+    and each document's comparison keeps only its changed blocks (:meth:`DocumentDiff.listing`).
     """
 
     from_spec: str
@@ -191,18 +194,30 @@ def build_redline(
                 for d, c in docs.items()
                 if d in final_texts or old_ids.get(d.path) != new_ids.get(d.path)
             }
-        for snapshot in (old, new):
-            snapshot.prefetch([d.path for d in docs])
-    documents = []
     ends = _Ends(old, new, steps, final_texts, bool(refs))
-    for n, (doc_id, clauses) in enumerate(docs.items()):
-        if progress:
-            progress(n, len(docs))
-        partial = changes_only and old.rev is not None and new.rev is not None
-        partial = partial and doc_id not in final_texts
-        item = _doc_redline(ends, doc_id, partial, partial and windows_only)
+    partial = changes_only and old.rev is not None and new.rev is not None
+    main = os.getpid()
+
+    def compare(doc_ids: list[DocId]) -> list[DocRedline | None]:
+        for snapshot in (old, new):
+            snapshot.prefetch([d.path for d in doc_ids])
+        out = []
+        for n, doc_id in enumerate(doc_ids):
+            if progress and os.getpid() == main:  # a worker process draws nothing
+                progress(n * len(docs) // len(doc_ids), len(docs))  # shares end together
+            alone = partial and doc_id not in final_texts
+            item = _doc_redline(ends, doc_id, alone, alone and windows_only)
+            if item is not None and windows_only:
+                item.diff = item.diff.listing()
+            out.append(item)
+        return out
+
+    order = list(docs)
+    documents = []
+    items = map_groups(compare, order, _sizes(order, old, new))
+    for doc_id, item in zip(order, items, strict=True):
         if item is not None:
-            item.clauses = clauses
+            item.clauses = docs[doc_id]
             documents.append(item)
     changes = list(
         {s.author.id: RedlineChange(s.author.id, s.title, s.author.date) for s in steps}.values()
@@ -217,6 +232,13 @@ def build_redline(
         changes,
         _date(new),
     )
+
+
+def _sizes(doc_ids: list[DocId], old: Snapshot, new: Snapshot) -> list[int]:
+    """Each document's bytes at both ends (1 where a side is the working tree), to share the
+    work of comparing them out evenly."""
+    sizes = [old.blob_sizes(), new.blob_sizes()]
+    return [sum(s.get(d.path, 1) if s else 1 for s in sizes) for d in doc_ids]
 
 
 def _date(snapshot: Snapshot) -> str:

@@ -74,6 +74,14 @@ class TagSignature:
 
 
 @dataclass(frozen=True)
+class Blob:
+    """A file's object at a revision: its id, and its size in bytes (0 for a submodule)."""
+
+    id: str
+    size: int
+
+
+@dataclass(frozen=True)
 class TagInfo:
     name: str
     commit: str
@@ -184,7 +192,19 @@ class Store:
                 env=self._env,
             )
             self._finalizer = weakref.finalize(self, _shutdown, self._catfile)
+            _READING.add(self)
         return self._catfile
+
+    def _forget_reader(self) -> None:
+        """In a forked child: let go of the parent's cat-file process without stopping it
+        (the next read starts the child's own)."""
+        if self._catfile is not None:
+            self._finalizer.detach()
+            for pipe in (self._catfile.stdin, self._catfile.stdout):
+                if pipe is not None:
+                    with contextlib.suppress(OSError):
+                        pipe.close()  # the child's copies; the parent's stay open
+            self._catfile = None
 
     def close(self) -> None:
         """Stop the cat-file process (also done when the Store is garbage-collected)."""
@@ -194,13 +214,18 @@ class Store:
 
     def blob_ids(self, rev: str, folders: Iterable[str]) -> dict[str, str]:
         """path -> blob id of every file under ``folders`` at a revision (one git call)."""
-        out = self.git("ls-tree", "-r", "-z", rev, "--", *folders, check=False)
-        ids = {}
+        return {path: blob.id for path, blob in self.blobs(rev, folders).items()}
+
+    def blobs(self, rev: str, folders: Iterable[str]) -> dict[str, Blob]:
+        """path -> id and size of every file under ``folders`` at a revision (one git call)."""
+        out = self.git("ls-tree", "-r", "-l", "-z", rev, "--", *folders, check=False)
+        found = {}
         for entry in out.split("\0"):
             if entry:
                 meta, _, path = entry.partition("\t")
-                ids[path] = meta.split()[2]
-        return ids
+                _, kind, blob_id, size = meta.split()
+                found[path] = Blob(blob_id, int(size) if kind == "blob" else 0)
+        return found
 
     def ls_files(self, rev: str, folder: str) -> list[str]:
         out = self.git("ls-tree", "-r", "--name-only", "-z", rev, "--", folder, check=False)
@@ -601,6 +626,20 @@ def merge_file(
             "check that git is installed and working",
         )
     return proc.stdout.decode("utf-8"), proc.returncode
+
+
+# Stores with a cat-file process: a forked child must not read through its parent's.
+_READING: weakref.WeakSet[Store] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for store in list(_READING):
+        store._forget_reader()
+    _READING.clear()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
 def _shutdown(proc: subprocess.Popen[bytes]) -> None:

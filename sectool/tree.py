@@ -17,7 +17,7 @@ from sectool.errors import (
 )
 from sectool.model import ClauseRef, DocId, Kind
 from sectool.register import REGISTER, DocEntry, Register, VersionRecord
-from sectool.store import Store
+from sectool.store import Blob, Store
 
 FOLDERS = ("sections", "schedules", "appendices", "modifications")
 LEGAL_FOLDERS = FOLDERS[:3]  # the folders that hold legal text
@@ -49,6 +49,7 @@ class Tree:
         self.root = Path(root).resolve()
         self.store = Store(self.root)
         self._register: Register | None = None
+        self._versions: dict[str, Snapshot] = {}  # by tag
 
     @classmethod
     def find(cls, start: Path | None = None) -> Tree:
@@ -77,6 +78,7 @@ class Tree:
 
     def reload(self) -> None:
         self._register = None
+        self._versions.clear()
 
     def recover(self) -> None:
         """Finish or undo a write that a killed sectool process left half done.
@@ -99,7 +101,17 @@ class Tree:
         return self.version_snapshot(record)
 
     def version_snapshot(self, record: VersionRecord) -> Snapshot:
-        """A designated version, read at its tag; UnknownVersion when the tag is gone."""
+        """A designated version, read at its tag; UnknownVersion when the tag is gone.
+
+        One Snapshot per version for the Tree's life (until :meth:`reload`): what it has read
+        and parsed is kept for the next caller, since a designated version never changes."""
+        known = self._versions.get(record.tag)
+        if known is not None and known.record == record:
+            return known
+        self._versions[record.tag] = self._read_version(record)
+        return self._versions[record.tag]
+
+    def _read_version(self, record: VersionRecord) -> Snapshot:
         rev = f"refs/tags/{record.tag}"
         data = self.store.read(rev, REGISTER)
         if data is None and self.store.rev(rev) is None:
@@ -122,7 +134,7 @@ class Snapshot:
     rev: str | None = None
     _docs: dict[DocId, Document] = field(default_factory=dict)
     _texts: dict[str, str] = field(default_factory=dict)
-    _blobs: dict[str, str] | None = None
+    _blobs: dict[str, Blob] | None = None
 
     @property
     def entries(self) -> list[DocEntry]:
@@ -130,10 +142,19 @@ class Snapshot:
 
     def blob_ids(self) -> dict[str, str] | None:
         """Blob ids of the documents at this version (None for the working tree)."""
+        blobs = self._blob_entries()
+        return None if blobs is None else {path: b.id for path, b in blobs.items()}
+
+    def blob_sizes(self) -> dict[str, int] | None:
+        """Sizes in bytes of the documents at this version (None for the working tree)."""
+        blobs = self._blob_entries()
+        return None if blobs is None else {path: b.size for path, b in blobs.items()}
+
+    def _blob_entries(self) -> dict[str, Blob] | None:
         if self.rev is None:
             return None
         if self._blobs is None:
-            self._blobs = self.tree.store.blob_ids(self.rev, LEGAL_FOLDERS)
+            self._blobs = self.tree.store.blobs(self.rev, LEGAL_FOLDERS)
         return self._blobs
 
     def prefetch(self, paths: list[str]) -> None:

@@ -65,9 +65,14 @@ def test_git_floor_and_sectool_designate_produce_the_same_documents(corpus, tmp_
     assert documents(ours) != documents(corpus)
 
 
-def test_the_launcher_reports_time_memory_and_exit_code(tmp_path):
-    seconds, peak = bench.timed([sys.executable, "-c", "x = bytearray(30_000_000)"], tmp_path)
-    assert seconds > 0 and peak > 30_000
+def test_the_launcher_reports_time_memory_cpu_and_exit_code(tmp_path):
+    seconds, peak, cpu = bench.timed([sys.executable, "-c", "x = bytearray(30_000_000)"], tmp_path)
+    assert seconds > 0 and peak > 30_000 and cpu > 0
+    # the CPU time of the processes the command waited for counts too
+    spin = "import time\nend = time.process_time() + 0.3\nwhile time.process_time() < end: pass"
+    child = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {spin!r}])"
+    _, _, cpu = bench.timed([sys.executable, "-c", child], tmp_path)
+    assert cpu >= 0.3
     with pytest.raises(RuntimeError):
         bench.timed([sys.executable, "-c", "raise SystemExit(3)"], tmp_path)
     subprocess.run(

@@ -322,3 +322,32 @@ def test_a_moved_clause_in_every_format(sample_tree):
     assert "{>>moved here<<}" in diff("md") and "{>>moved from here<<}" in diff("md")
     page = diff("html")
     assert 'class="text changed moved"' in page or "changed moved" in page
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "md", "html"])
+def test_shared_out_over_processes_the_redline_is_the_same(demo, monkeypatch, fmt):
+    """Documents are compared in forked workers (sectool.parallel); the output must be the
+    same, byte for byte, as one process gives."""
+    outputs = {}
+    for workers in ("1", "3"):
+        monkeypatch.setenv("SECTOOL_WORKERS", workers)
+        result = run_cli("diff", "5.7", "5.9", "--format", fmt, cwd=demo)
+        assert result.exit_code == 0, result.stderr
+        outputs[workers] = result.stdout
+    assert outputs["1"] == outputs["3"]
+    assert outputs["1"].count("Appendix") >= 3  # several documents, so really shared out
+
+
+def test_a_bad_document_in_any_worker_gives_the_one_process_error(demo, tmp_path, monkeypatch):
+    root = run_demo(tmp_path / "w", lambda _line: None)
+    changed = ["sections/M.md", "appendices/B.md", "appendices/AC.md", "appendices/AD.md"]
+    for rel in changed:  # each is not UTF-8: the error is the first document's, in order
+        path = root / rel
+        path.write_bytes(path.read_bytes() + b"\n\nExtra text \xff.\n")
+    results = {}
+    for workers in ("1", "2", "4"):
+        monkeypatch.setenv("SECTOOL_WORKERS", workers)
+        results[workers] = run_cli("diff", "5.9", "working", cwd=root)
+    assert {r.exit_code for r in results.values()} == {4}
+    assert len({r.stderr for r in results.values()}) == 1
+    assert "is not UTF-8" in results["1"].stderr

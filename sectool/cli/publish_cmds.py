@@ -18,11 +18,13 @@ def _progress():
     from rich.console import Console
     from rich.progress import Progress
 
-    progress = Progress(console=Console(stderr=True), transient=True)
+    # Drawn when told, not by a thread of its own: documents are compared in forked worker
+    # processes (sectool.parallel), which is done only while no other thread runs.
+    progress = Progress(console=Console(stderr=True), transient=True, auto_refresh=False)
     task = progress.add_task("Comparing documents", total=None)
 
     def update(done: int, total: int) -> None:
-        progress.update(task, completed=done, total=total)
+        progress.update(task, completed=done, total=total, refresh=True)
 
     return progress, update
 
