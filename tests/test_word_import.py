@@ -399,7 +399,7 @@ def test_a_page_break_is_a_form_feed_in_each_view(tmp_path):
     assert texts(reject) == ["A\fBC\fD\fE", "F\nG\nH"]
 
 
-def test_import_keeps_page_breaks_in_the_text_and_drops_one_on_its_own(empty_tree, tmp_path):
+def test_import_keeps_page_breaks_in_the_text_and_drops_layout(empty_tree, tmp_path):
     body = (
         p("Zebra Procedures", "Title")
         + para(PAGE, run("Introduction"), ppr='<w:pStyle w:val="Heading1"/>')
@@ -412,14 +412,18 @@ def test_import_keeps_page_breaks_in_the_text_and_drops_one_on_its_own(empty_tre
             "<w:r><w:lastRenderedPageBreak/><w:t>publish it.</w:t></w:r>",
             ppr='<w:pStyle w:val="Sub"/>',
         )
+        + para(PAGE, run("1.3\tThe Party shall comply."))  # a typed number (older Word)
+        + para(PAGE, run("See the Annex."))  # text: its page break is a form feed
     )
     source = tmp_path / "pages.docx"
     source.write_bytes(docx(body, SEC_NUMBERING, SEC_STYLES))
     result = run_cli("import", str(source), "--as", "Appendix ZZ", cwd=empty_tree)
     assert result.exit_code == 0, result.stderr
-    # the heading's page break starts it on a new page: "## 1 \fIntroduction" would still be
-    # a heading, but "## \fM6 Party Details" (no list number) would not
+    # A page break before the words of a heading or a clause starts it on a new page; kept, it
+    # would hide the number ("## \fM6 Party Details" is a topic heading, "\f1.3" text).
     assert (empty_tree / "appendices" / "ZZ.md").read_text() == (
         "# Appendix ZZ: Zebra Procedures\n\n## 1 Introduction\n\n"
-        "1.1 The DCC shall pay\fthe Charges:\n\n(a) keep a record;\f\n\n(b) publish it.\n"
+        "1.1 The DCC shall pay\fthe Charges:\n\n(a) keep a record;\f\n\n(b) publish it.\n\n"
+        "1.3\tThe Party shall comply.\n\n\fSee the Annex.\n"
     )
+    assert "2 page breaks before a heading or a clause (layout, left out)" in result.stderr

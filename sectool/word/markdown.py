@@ -12,7 +12,8 @@ Mapping (see the README's "Importing Word documents"):
   reads ``M6.2``, ``4.3.1`` as clause paragraphs and ``(a)``, ``(i)`` as sub-paragraphs;
 - tables become Markdown tables (merged cells as empty cells), footnotes ``[^N]: text``;
 - a page break in a paragraph (``w:br w:type="page"``) is a form feed in its text, as sectool's
-  exports write one, except before a heading's words (layout: the heading starts a page);
+  exports write one, except before the words of a heading or a clause (numbered by Word or
+  typed): there it starts the paragraph on a new page, layout left out with a warning;
 - empty paragraphs, and paragraphs holding only page breaks, separate nothing and are left
   out; table of contents entries (styles "toc 1".."toc 9", "TOC Heading") are dropped with a
   warning; sectool's own "End of ..." marker in its exports, and the cover page of its
@@ -26,9 +27,12 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from sectool.model import DocId
+from sectool.numbering import INSERTION, SUB_NUMBER
 from sectool.word.views import Paragraph, Table, View
 
 _TYPED_NUMBER = re.compile(r"\(?(?:[A-Z]?\d+[A-Z]?(?:\.\d+[A-Z]?)*|[a-z]{1,2}|[ivx]+)[.)]?\t")
+# A clause or sub-paragraph number at the start of a paragraph's words, as sectool reads one
+_CLAUSE_START = re.compile(rf"(?:[A-Z]?\d+{INSERTION}(?:\.\d+{INSERTION})*[.)]?|{SUB_NUMBER})[ \t]")
 _END_STYLE = "SEC End"
 _COVER_STYLE = "SEC Cover"
 
@@ -52,12 +56,21 @@ def _is_toc(p: Paragraph) -> bool:
     return p.style_name.lower().startswith("toc") or p.style.upper().startswith("TOC")
 
 
+def _starts_page(p: Paragraph) -> bool:
+    """Whether page breaks before ``p``'s first words only start it on a new page (layout):
+    in a heading or a clause, numbered by Word or typed. Kept as form feeds, they would hide
+    the heading or the clause number ("\fM6.2 The Party" is text, not clause M6.2)."""
+    if not p.text.startswith("\f"):
+        return False
+    return p.outline is not None or bool(p.label) or bool(_CLAUSE_START.match(_words(p.text)))
+
+
+def _words(text: str) -> str:
+    return text.lstrip("\f\r\n")
+
+
 def _body_text(p: Paragraph) -> str:
-    text = p.text.strip("\r\n")
-    if p.outline is not None:
-        # A page break before a heading's words starts it on a new page (layout); kept, it
-        # would make "## \fM6 Party Details" a topic heading instead of sub-section M6.
-        text = text.lstrip("\f")
+    text = _words(p.text) if _starts_page(p) else p.text.strip("\r\n")
     if p.label:
         return f"{p.label} {text}"
     return text
@@ -157,9 +170,11 @@ def _paragraph(p: Paragraph, counts: Counter, notes: Counter, shift: int) -> str
         notes["table of contents entries (dropped)"] += 1
         return ""
     counts["paragraphs"] += 1
+    if _starts_page(p):
+        notes["page breaks before a heading or a clause (layout, left out)"] += 1
     if p.label:
         counts["numbered paragraphs"] += 1
-        if _TYPED_NUMBER.match(p.text):
+        if _TYPED_NUMBER.match(_words(p.text)):
             notes["paragraphs with both an automatic and a typed number"] += 1
     if p.outline is not None:
         return "#" * max(2, min(p.outline + shift, 6)) + " " + text
