@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from sectool import __version__
 from sectool.diff import SAME, BlockDiff
@@ -12,8 +14,11 @@ from sectool.document import Document
 from sectool.errors import OutputError
 from sectool.model import ClauseRef, DocId
 from sectool.output import STDOUT, write_output
+from sectool.parallel import map_groups
 from sectool.redline import DocRedline, Redline
 from sectool.tree import Snapshot
+
+R = TypeVar("R")
 
 
 def slug(text: str) -> str:
@@ -65,7 +70,7 @@ def write_diff(
     if fmt in ("docx", "pdf"):
         return None, _write_word(redline, fmt, output, one_file)
     if fmt == "json":
-        text = json.dumps(redline.as_json(), indent=2, ensure_ascii=False) + "\n"
+        text = redline_json(redline)
     elif fmt == "html":
         from sectool.render.html import render_html
 
@@ -83,19 +88,39 @@ def write_diff(
     return None, [output] if _write(output, text.encode("utf-8")) else []
 
 
+def redline_json(redline: Redline) -> str:
+    """The redline as JSON text, indented by two: ``json.dumps(redline.as_json(), indent=2,
+    ensure_ascii=False) + "\\n"`` to the byte, its documents encoded in parallel."""
+    text = json.dumps(redline.as_json(documents=False), indent=2, ensure_ascii=False)
+    chunks = rendered(redline, lambda d: json.dumps(d.as_json(), indent=2, ensure_ascii=False))
+    if chunks:  # each document one level deeper: a raw newline only ever ends a JSON line
+        items = ",\n    ".join(chunk.replace("\n", "\n    ") for chunk in chunks)
+        text = text.removesuffix("[]\n}") + f"[\n    {items}\n  ]\n}}"
+    return text + "\n"
+
+
+def rendered(redline: Redline, render: Callable[[DocRedline], R]) -> list[R]:
+    """``render`` of each document of the redline, in order, shared out over processes
+    (:func:`sectool.parallel.map_groups`, by the size of what each compares)."""
+    docs = redline.documents
+    return map_groups(lambda part: [render(d) for d in part], docs, [d.size for d in docs])
+
+
 def redline_lines(redline: Redline):
     from sectool.render.text import Run, redline_runs
 
-    lines = [[Run(f"Tracked changes: {redline.from_label} to {redline.to_label}", "heading")]]
-    if not redline.documents:
-        lines.append([Run("no document changed", "meta")])
-    for doc in redline.documents:
-        lines.append([Run("")])
-        lines += redline_runs(
+    def runs(doc: DocRedline) -> list:
+        return [[Run("")]] + redline_runs(
             f"{doc.name} ({doc.from_version or 'new'} -> {doc.to_version or 'removed'})",
             doc.diff,
             doc.shown_changes(),
         )
+
+    lines = [[Run(f"Tracked changes: {redline.from_label} to {redline.to_label}", "heading")]]
+    if not redline.documents:
+        lines.append([Run("no document changed", "meta")])
+    for doc_lines in rendered(redline, runs):
+        lines += doc_lines
     return lines
 
 
@@ -118,18 +143,13 @@ def _write_word(redline: Redline, fmt: str, output: Path | None, one_file: bool)
     if not docs:
         return []
     paths = _redline_paths(redline, output, one_file, f".{fmt}")
+    files = rendered(redline, lambda doc: redline_docx(redline, doc))
     if fmt == "docx":
-        return [
-            path
-            for path, doc in zip(paths, docs, strict=True)
-            if _write(path, redline_docx(redline, doc))
-        ]
+        return [path for path, data in zip(paths, files, strict=True) if _write(path, data)]
     from sectool.render.pdf import docx_to_pdf
 
     stems = [docx_name(redline, doc, "") for doc in docs]
-    pdfs = docx_to_pdf(
-        {stem: redline_docx(redline, doc) for stem, doc in zip(stems, docs, strict=True)}
-    )
+    pdfs = docx_to_pdf(dict(zip(stems, files, strict=True)))
     return [path for path, stem in zip(paths, stems, strict=True) if _write(path, pdfs[stem])]
 
 

@@ -93,6 +93,25 @@ class DocRedline:
     def name(self) -> str:
         return f"{self.doc_id}: {self.title}"
 
+    def as_json(self) -> dict:
+        """One document of a redline's JSON: id, title, versions, change sets, clauses."""
+        from sectool.changes.show import clause_json
+
+        return {
+            "id": str(self.doc_id),
+            "title": self.title,
+            "from_version": self.from_version,
+            "to_version": self.to_version,
+            # id, date, title: the order this output has always had
+            "changes": [{"id": c.id, "date": c.date, "title": c.title} for c in self.changes],
+            "clauses": [_json_clause(clause_json(item)) for item in self.shown_changes()],
+        }
+
+    @property
+    def size(self) -> int:
+        """Characters in the blocks compared: the weight of rendering this document."""
+        return sum(len(b.old_text or "") + len(b.new_text or "") for b in self.diff.blocks) + 1
+
 
 @dataclass
 class Redline:
@@ -104,27 +123,16 @@ class Redline:
     changes: list[RedlineChange]
     date: str  # the date pinned into every output (TO's effective date)
 
-    def as_json(self) -> dict:
-        from sectool.changes.show import clause_json
-
+    def as_json(self, documents: bool = True) -> dict:
+        """The redline as JSON data; ``documents=False`` leaves the last key, "documents",
+        an empty list (see :meth:`DocRedline.as_json` for each of its items)."""
         return {
             "from": self.from_label,
             "to": self.to_label,
             "from_effective": self.from_effective,
             "to_effective": self.to_effective,
             "changes": [c.to_json() for c in self.changes],
-            "documents": [
-                {
-                    "id": str(d.doc_id),
-                    "title": d.title,
-                    "from_version": d.from_version,
-                    "to_version": d.to_version,
-                    # id, date, title: the order this output has always had
-                    "changes": [{"id": c.id, "date": c.date, "title": c.title} for c in d.changes],
-                    "clauses": [_json_clause(clause_json(item)) for item in d.shown_changes()],
-                }
-                for d in self.documents
-            ],
+            "documents": [d.as_json() for d in self.documents] if documents else [],
         }
 
 

@@ -351,3 +351,16 @@ def test_a_bad_document_in_any_worker_gives_the_one_process_error(demo, tmp_path
     assert {r.exit_code for r in results.values()} == {4}
     assert len({r.stderr for r in results.values()}) == 1
     assert "is not UTF-8" in results["1"].stderr
+
+
+@pytest.mark.parametrize("workers", ["1", "3"])
+@pytest.mark.parametrize("old,new", [("5.7", "5.9"), ("5.8", "5.9"), ("5.9", "5.9")])
+def test_json_documents_encoded_apart_give_the_whole_encoding(demo, monkeypatch, workers, old, new):
+    from sectool.publish import redline_json
+    from sectool.redline import RedlineRequest, build_redline
+
+    monkeypatch.setenv("SECTOOL_WORKERS", workers)
+    redline = build_redline(Tree(demo), RedlineRequest(old, new, changes_only=True))
+    whole = json.dumps(redline.as_json(), indent=2, ensure_ascii=False) + "\n"
+    assert redline_json(redline) == whole
+    assert json.loads(whole)["documents"] or old == new
