@@ -138,6 +138,18 @@ def test_recording_the_redline_gives_the_change_set_it_shows(levels, tmp_path):
     ).read_text()
 
 
+def test_importing_the_redline_counts_the_style_revisions_and_takes_either_view(levels, tmp_path):
+    redline = _docx(levels, tmp_path)
+    result = levels.sec("import", str(redline), "--as", "Appendix ZZ")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        f"error[tracked-changes]: {redline.name} has tracked changes (6 revisions)"
+    )
+    result = levels.sec("import", str(redline), "--as", "Appendix ZZ", "--reject-changes")
+    assert result.exit_code == 0, result.stderr
+    assert (levels.root / "appendices/ZZ.md").read_text(encoding="utf-8") == OLD
+
+
 def test_text_redline_names_the_level_change(levels):
     out = levels.sec("diff", "1.0", "2.0", "Appendix ZZ").stdout
     assert out.splitlines()[3:] == [

@@ -39,7 +39,10 @@ def convert_docx(
         views = read_views(package, (ACCEPT, REJECT))
         converted = {m: to_markdown(v, doc_id, title, default_title) for m, v in views.items()}
         if converted[ACCEPT].text != converted[REJECT].text:
-            count = sum(1 for r in views[ACCEPT].revisions.values() if r.kind != "format")
+            accepted = views[ACCEPT]
+            # run formatting never changes the text; a paragraph's style (a heading's level) can
+            count = sum(1 for r in accepted.revisions.values() if r.kind != "format")
+            count += accepted.notes["paragraph-property revisions"]
             raise TrackedChanges(
                 f"{path.name} has tracked changes ({count} revisions)",
                 "choose a view: --accept-changes (the text as changed) or --reject-changes "
