@@ -184,6 +184,13 @@ def test_json_redline_has_the_level_beside_the_words(levels):
     assert clauses[0]["old"] == "### Topic one" and clauses[0]["new"] == "#### Topic one"
 
 
+def test_the_change_sets_own_json_has_the_level_too(levels):
+    data = json.loads(levels.sec("mod", "show", "X2", "--format", "json").stdout)
+    [document] = data["redline"]
+    assert document["clauses"][0]["heading_level"] == {"from": 3, "to": 4}
+    assert document["clauses"][0]["segments"] == [{"op": "equal", "text": "Topic one"}]
+
+
 def test_json_of_a_clause_whose_level_is_the_same_says_so(versions):
     versions("1.1 The Panel shall meet.", "1.1 The Panel shall meet monthly.")
     data = json.loads(versions.sec("diff", "1.0", "2.0", "--format", "json").stdout)
