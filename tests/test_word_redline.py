@@ -8,17 +8,24 @@ import json
 import re
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sectool.demo import run_demo
 from sectool.model import DocId
 from sectool.render.docx import paragraph_texts
 from sectool.tree import Tree
+from sectool.word.convert import read_views
+from sectool.word.markdown import to_markdown
+from sectool.word.package import open_package
 from tests.conftest import git, run_cli
 from tests.docx_walker import view
+from tests.test_redline_properties import kinds, redline_bytes, render
 
 
 @pytest.fixture(scope="module")
@@ -217,3 +224,41 @@ def test_pandoc_reads_the_page_breaks_of_each_view(page_redline):
         want = [re.sub(r"^#+ ", "", block) for block in text.rstrip("\n").split("\n\n")]
         # pandoc drops a line break that ends a paragraph
         assert _pandoc_paragraphs(out, mode) == [t.rstrip("\f") for t in want], mode
+
+
+# Words with form feeds (doubled, at either end of a clause) and tabs, in any kind of block.
+_PAGE_WORDS = st.text(alphabet=st.sampled_from("ab c\t\f\fé中"), max_size=30)
+
+
+@st.composite
+def _page_pairs(draw) -> tuple[str, str]:
+    """An appendix and an edit of it: clauses reworded, inserted and deleted."""
+    old_items = draw(st.lists(st.tuples(kinds, _PAGE_WORDS), max_size=10))
+    new_items = list(old_items)
+    for _ in range(draw(st.integers(0, 6))):
+        op = draw(st.sampled_from(["reword", "insert", "delete"]))
+        at = draw(st.integers(0, len(new_items)))
+        if op == "insert" or not new_items:
+            new_items.insert(at, (draw(kinds), draw(_PAGE_WORDS)))
+        elif op == "reword":
+            at %= len(new_items)
+            new_items[at] = (new_items[at][0], draw(_PAGE_WORDS))
+        else:
+            del new_items[at % len(new_items)]
+    return render(old_items, "Pages"), render(new_items, "Pages")
+
+
+@given(_page_pairs())
+@settings(max_examples=60, deadline=None, derandomize=True)
+def test_the_word_reader_gives_back_both_texts_with_form_feeds(pair):
+    """sectool's own Word reader: the accept view of a redline is the new text and the reject
+    view the old, to the character, form feeds included."""
+    old, new = pair
+    data, _, _ = redline_bytes(old, new)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "r.docx"
+        path.write_bytes(data)
+        views = read_views(open_package(path), ("accept", "reject"))
+    doc_id = DocId.parse("Appendix AC")
+    assert to_markdown(views["accept"], doc_id).text == new
+    assert to_markdown(views["reject"], doc_id).text == old
