@@ -160,11 +160,14 @@ def walk(style: str, moves: list[str]) -> list[SubNumber]:
     for move in moves:
         options = sorted(out[-1].successors().values(), key=lambda s: s.key)
         if move == "insert" and len(out[-1].ins) < 2:
-            out.append(options[0])  # (a) -> (aa)
+            step = options[0]  # (a) -> (aa)
         elif move == "bump" and len(options) > 2:
-            out.append(options[1])  # (aa) -> (ab)
+            step = options[1]  # (aa) -> (ab)
         else:
-            out.append(options[-1])  # the next letter of the list
+            step = options[-1]  # the next letter of the list
+        if str(step) in map(str, out):  # past (z), a doubled (aa) prints as the (aa) inserted
+            break  # after (a): the list ends there
+        out.append(step)
     return out
 
 
