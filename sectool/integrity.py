@@ -27,16 +27,17 @@ DESIGNATORS = ".sectool/designators"  # who may designate (see sectool.signing)
 # line breaks are text; a form feed is a page break, kept as a line break.
 # A title is one line, so it also refuses the line and paragraph separators U+2028 and U+2029
 # (U+0085 is Cc): Markdown readers break lines there, and a title could fake a heading in
-# CHANGELOG.md.
-_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_CONTROLS_BUT_BREAKS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+# CHANGELOG.md. Both refuse the noncharacters U+FFFE and U+FFFF, which XML, and so a Word
+# redline or export, cannot hold: they would come back from Word as U+FFFD.
+_CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+_CONTROLS_BUT_BREAKS = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def control_character(text: str, allow_breaks: bool = True) -> tuple[int, str] | None:
     """The first control character in ``text`` as (line number from 1, "U+000B"), or None.
 
     ``allow_breaks`` allows tab, CR, LF and form feed (legal text); titles allow none, nor the
-    separators U+2028 and U+2029.
+    separators U+2028 and U+2029. Both refuse U+FFFE and U+FFFF (not characters XML holds).
     """
     m = (_CONTROLS_BUT_BREAKS if allow_breaks else _CONTROLS).search(text)
     if m is None:

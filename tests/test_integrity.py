@@ -130,7 +130,7 @@ def test_a_stray_tag_is_named_as_such(at_58: Path):
     assert "is not a designation" in err and "git tag -d sec/5.9" in err
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x01", "\x0b"])
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\x0b", "\ufffe", "\uffff"])
 def test_control_characters_in_legal_text_are_refused(at_58: Path, char):
     run_cli("mod", "new", "CTL", "--title", "control", "--kind", "direction", cwd=at_58)
     edit(at_58, "sections/C.md", "at least once a month", f"at least{char}once a month")
@@ -149,14 +149,16 @@ def test_control_characters_are_exactly_unicode_category_cc(allow_breaks: bool):
     from sectool.integrity import control_character
 
     breaks = "\t\n\r\f" if allow_breaks else ""
-    for code in [*range(0x250), 0x2028, 0x2029, 0xFEFF, 0xFFFD, 0x1F600]:
+    for code in [*range(0x250), 0x2028, 0x2029, 0xFEFF, 0xFFFD, 0xFFFE, 0xFFFF, 0x1F600]:
         char = chr(code)
         # a title allows no line break, so it is one line
         first = "line one\n" if allow_breaks else ""
         found = control_character(f"{first}say {char} here", allow_breaks)
         # a title is one line: it refuses the line and paragraph separators too
         separator = not allow_breaks and unicodedata.category(char) in ("Zl", "Zp")
+        xml_cannot = code in (0xFFFE, 0xFFFF)  # noncharacters: not in XML's Char
         wanted = (unicodedata.category(char) == "Cc" and char not in breaks) or separator
+        wanted = wanted or xml_cannot
         line = 2 if allow_breaks else 1
         assert found == ((line, f"U+{code:04X}") if wanted else None), hex(code)
 
