@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -90,38 +89,42 @@ def write_diff(
 
 def redline_json(redline: Redline) -> str:
     """The redline as JSON text, indented by two: ``json.dumps(redline.as_json(), indent=2,
-    ensure_ascii=False) + "\\n"`` to the byte, its documents encoded in parallel."""
-    text = json.dumps(redline.as_json(documents=False), indent=2, ensure_ascii=False)
-    chunks = rendered(redline, lambda d: json.dumps(d.as_json(), indent=2, ensure_ascii=False))
-    if chunks:  # each document one level deeper: a raw newline only ever ends a JSON line
-        items = ",\n    ".join(chunk.replace("\n", "\n    ") for chunk in chunks)
-        text = text.removesuffix("[]\n}") + f"[\n    {items}\n  ]\n}}"
-    return text + "\n"
+    ensure_ascii=False) + "\\n"`` to the byte, encoded by orjson (whose indented form is the
+    standard library's, many times faster)."""
+    import orjson
+
+    options = orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE
+    return orjson.dumps(redline.as_json(), option=options).decode()
 
 
 def rendered(redline: Redline, render: Callable[[DocRedline], R]) -> list[R]:
     """``render`` of each document of the redline, in order, shared out over processes
-    (:func:`sectool.parallel.map_groups`, by the size of what each compares)."""
+    (:func:`sectool.parallel.map_groups`, by the size of what each compares): for renderings
+    that cost more than sending their result back (Word files)."""
     docs = redline.documents
     return map_groups(lambda part: [render(d) for d in part], docs, [d.size for d in docs])
 
 
-def redline_lines(redline: Redline):
-    from sectool.render.text import Run, redline_runs
-
-    def runs(doc: DocRedline) -> list:
-        return [[Run("")]] + redline_runs(
-            f"{doc.name} ({doc.from_version or 'new'} -> {doc.to_version or 'removed'})",
-            doc.diff,
-            doc.shown_changes(),
-        )
+def redline_lines(redline: Redline) -> list:
+    """The text redline as lines of styled runs (:mod:`sectool.render.text`)."""
+    from sectool.render.text import Run
 
     lines = [[Run(f"Tracked changes: {redline.from_label} to {redline.to_label}", "heading")]]
     if not redline.documents:
         lines.append([Run("no document changed", "meta")])
-    for doc_lines in rendered(redline, runs):
-        lines += doc_lines
+    for doc in redline.documents:
+        lines += _document_lines(doc)
     return lines
+
+
+def _document_lines(doc: DocRedline) -> list:
+    from sectool.render.text import Run, redline_runs
+
+    return [[Run("")]] + redline_runs(
+        f"{doc.name} ({doc.from_version or 'new'} -> {doc.to_version or 'removed'})",
+        doc.diff,
+        doc.shown_changes(),
+    )
 
 
 def write_file(path: Path, data: bytes) -> bool:
