@@ -10,7 +10,8 @@ main process, in order, so an error is the one a single process would have raise
 Forking is used only where it is safe and cheap: on Linux and the BSDs (not macOS, whose
 system libraries may not survive a fork; not Windows, which has none), from a process with
 no other thread running. ``SECTOOL_WORKERS=1`` turns it off; ``SECTOOL_WORKERS=N`` sets the
-number of processes (default: the cores this process may use, at most 4).
+number of processes (at most 32; default: the cores this process may use, at most 4). Any
+other value is ignored.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MAX_WORKERS = 4  # beyond this, reading the blobs (one git process each) dominates
+MAX_ASKED = 32  # the most SECTOOL_WORKERS may ask for (each worker runs its own git process)
 _CHILD_FAILED = 1
 
 
@@ -35,7 +37,7 @@ def worker_count() -> int:
     """How many processes :func:`map_groups` may use (1: work in this process only)."""
     wanted = os.environ.get("SECTOOL_WORKERS", "").strip()
     if wanted.isdigit() and int(wanted) >= 1:
-        return int(wanted)
+        return min(int(wanted), MAX_ASKED)
     if not hasattr(os, "fork") or sys.platform == "darwin":
         return 1
     try:

@@ -128,5 +128,8 @@ def test_a_forked_worker_reads_through_its_own_cat_file(tmp_path: Path):
 def test_worker_count_setting(monkeypatch):
     monkeypatch.setenv("SECTOOL_WORKERS", "3")
     assert parallel.worker_count() == 3
-    monkeypatch.setenv("SECTOOL_WORKERS", "nonsense")
-    assert 1 <= parallel.worker_count() <= parallel.MAX_WORKERS
+    monkeypatch.setenv("SECTOOL_WORKERS", "100000")
+    assert parallel.worker_count() == parallel.MAX_ASKED
+    for ignored in ("nonsense", "0", "-2", ""):
+        monkeypatch.setenv("SECTOOL_WORKERS", ignored)
+        assert 1 <= parallel.worker_count() <= parallel.MAX_WORKERS
