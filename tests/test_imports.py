@@ -117,7 +117,23 @@ def test_the_cli_imports_heavy_adapters_lazily():
         "lxml",
         "diff_match_patch",
         "fast_diff_match_patch",
+        "orjson",
     } == (set())
+
+
+def test_sectool_help_loads_no_tree_code():
+    """Start-up is a benchmark case: the commands' module-level imports stay light, and the
+    tree, the store and the parser load when a command first asks for a tree."""
+    probe = (
+        "import sys, sectool.cli, sectool.cli.commands\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('sectool'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    loaded = set(out.stdout.split())
+    assert "sectool.cli.commands" in loaded  # the probe works
+    assert loaded & {"sectool.tree", "sectool.store", "sectool.document"} == set()
 
 
 def _normal(dist: str) -> str:

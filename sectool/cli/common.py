@@ -6,14 +6,18 @@ import json
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from sectool.tree import Tree
+if TYPE_CHECKING:
+    from sectool.tree import Tree
 
 
 def tree_from(ctx: click.Context) -> Tree:
     """The tree the command runs on: -C PATH or the current directory, searching upwards."""
+    from sectool.tree import Tree  # not at start-up: `sectool --help` needs no tree
+
     directory = (ctx.find_root().obj or {}).get("directory")
     tree = Tree.find(Path(directory) if directory else None)
     tree.recover()
