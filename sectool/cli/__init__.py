@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -128,7 +129,24 @@ def main() -> None:
         cli.main(prog_name="sectool", standalone_mode=True)
     except SystemExit as exc:
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        _exit_now(code)
+
+
+def _exit_now(code: int) -> NoReturn:
+    """End the process once the command has finished, without tearing the interpreter down.
+
+    Everything written is flushed first, and every file the command writes is complete (and
+    temporary folders gone) before it returns; what is left is freeing its objects one by one,
+    which after a whole-code redline costs 25 ms, a tenth of the command. A git process the
+    command read through sees its input close and ends. Where flushing fails (a closed pipe),
+    Python exits as usual and reports it.
+    """
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
         sys.exit(code)
+    os._exit(code)
 
 
 __all__ = ["cli", "main", "ExitStatus"]
