@@ -208,3 +208,15 @@ def test_every_error_code_is_documented():
     }
     assert len(codes) > 15
     assert sorted(c for c in codes if f"`{c}`" not in readme) == []
+
+
+def test_a_profiler_still_gets_its_results_from_the_command(tmp_path):
+    """The command skips interpreter teardown at its end, except under a profiler or tracer,
+    which write their results then."""
+    out = tmp_path / "sectool.prof"
+    profiled = [sys.executable, "-m", "cProfile", "-o", str(out), "-m", "sectool", "--version"]
+    result = subprocess.run(profiled, capture_output=True, text=True)
+    assert result.returncode == 0 and "sectool" in result.stdout
+    assert out.stat().st_size > 0
+    failing = subprocess.run([sys.executable, "-m", "sectool", "diff"], capture_output=True)
+    assert failing.returncode == 2  # usage errors keep their exit code

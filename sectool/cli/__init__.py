@@ -139,12 +139,16 @@ def _exit_now(code: int) -> NoReturn:
     temporary folders gone) before it returns; what is left is freeing its objects one by one,
     which after a whole-code redline costs 25 ms, a tenth of the command. A git process the
     command read through sees its input close and ends. Where flushing fails (a closed pipe),
-    Python exits as usual and reports it.
+    Python exits as usual and reports it; so it does under a profiler or a coverage tracer,
+    which write their results as the interpreter ends.
     """
+    watched = sys.gettrace() or sys.getprofile() or "coverage" in sys.modules
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except OSError:
+        sys.exit(code)
+    if watched:
         sys.exit(code)
     os._exit(code)
 
