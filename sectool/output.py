@@ -48,6 +48,13 @@ def write_output(path: Path, data: bytes) -> bool:
     return True
 
 
+def _umask() -> int:
+    """The process's umask (read by setting it, and set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _write_through(path: Path, data: bytes) -> None:
     try:
         with open(path, "wb") as stream:
@@ -65,8 +72,9 @@ def _replace(target: Path, data: bytes, mode: int | None) -> None:
     try:
         with os.fdopen(fd, "wb") as stream:
             stream.write(data)
-        if mode is not None:  # keep the permissions of the file being replaced
-            os.chmod(name, stat.S_IMODE(mode))
+        # keep the permissions of the file being replaced; a new file gets what open() would
+        # give it (0666 less the umask), not mkstemp's private 0600
+        os.chmod(name, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
         os.replace(name, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -438,7 +438,10 @@ def _steps(
             change = load_change_at(snapshot, item.id)
             for doc_id in change.documents if change else ():
                 touched[doc_id] = touched.get(doc_id, 0) + 1
-    shared = {d for d, n in touched.items() if n > 1 and (wanted is None or d in wanted)}
+    # Against the working tree, a document's text after its one change set is not TO's
+    # text (uncommitted edits follow it), so every touched document is replayed.
+    several = 1 if new.record is not None else 0
+    shared = {d for d, n in touched.items() if n > several and (wanted is None or d in wanted)}
     for snapshot, record in zip(snapshots, records, strict=True):
         steps += _replay(tree, previous, snapshot, record, wanted, shared)
         previous = snapshot

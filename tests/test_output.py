@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 import threading
 from pathlib import Path
 
@@ -88,3 +89,21 @@ def test_dash_is_standard_output(sec, sample_tree, tmp_path):
     result = sec("diff", "5.7", "working", "Appendix S", "--format", "json", "-o", "-")
     assert result.exit_code == 0, result.stderr
     assert result.stdout.startswith("{") and not (sample_tree / "-").exists()
+
+
+@pytest.mark.parametrize("mask", [0o022, 0o077, 0o002])
+def test_a_new_file_gets_the_permissions_open_would_give(tmp_path, mask):
+    """Published redlines are readable as the umask allows, not private like a temporary file;
+    a replaced file keeps its own permissions."""
+    old = os.umask(mask)
+    try:
+        target = tmp_path / "new.txt"
+        write_output(target, b"x")
+        assert stat.S_IMODE(target.stat().st_mode) == 0o666 & ~mask
+        kept = tmp_path / "kept.txt"
+        kept.write_bytes(b"old")
+        kept.chmod(0o640)
+        write_output(kept, b"new")
+        assert stat.S_IMODE(kept.stat().st_mode) == 0o640 and kept.read_bytes() == b"new"
+    finally:
+        os.umask(old)

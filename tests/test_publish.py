@@ -181,6 +181,36 @@ def test_diff_against_the_working_tree(demo, tmp_path):
     assert data["documents"][0]["clauses"][0]["clause"] == "M6.2"
 
 
+def test_uncommitted_edits_are_the_working_trees_not_the_last_change_sets(demo, tmp_path):
+    """SECMP0035 alone changed Appendix B 4.3 between 5.7 and 5.9; an edit made since, not yet
+    recorded, is the working tree's, in every format that names authors."""
+    root = run_demo(tmp_path / "w", lambda _line: None)
+    edit(
+        root,
+        "appendices/B.md",
+        "once in every period of 12 months",
+        "once in every period of 9 months",
+    )
+    data = json.loads(
+        run_cli("diff", "5.7", "working", "Appendix B 4.3", "--format", "json", cwd=root).stdout
+    )
+    [clause] = [c for c in data["documents"][0]["clauses"] if c["clause"] == "4.3"]
+    edits = [(s["op"], s["text"], s.get("by")) for s in clause["segments"] if s["op"] != "equal"]
+    assert edits == [
+        ("delete", "12", "working tree"),
+        ("insert", "9", "working tree"),
+        ("delete", "12", "SECMP0035"),  # the designated change keeps its own
+        ("insert", "up to 13", "SECMP0035"),
+    ]
+    assert set(data["documents"][0]["changes"][0].values()) >= {"SECMP0035"}
+    out = tmp_path / "b.docx"
+    run_cli("diff", "5.7", "working", "Appendix B", "--format", "docx", "-o", str(out), cwd=root)
+    import zipfile
+
+    xml = zipfile.ZipFile(out).read("word/document.xml").decode()
+    assert 'w:author="working tree"' in xml and 'w:author="SECMP0035"' in xml
+
+
 def test_nothing_changed(demo, tmp_path):
     result = run_cli("diff", "5.9", "5.9", "--format", "docx", "-o", str(tmp_path / "x"), cwd=demo)
     assert result.exit_code == 0 and "No document changed" in result.stdout
