@@ -255,6 +255,13 @@ def _numbering_bomb(start: int = 1_000_000_000, fmt: str = "upperLetter") -> byt
     return docx("".join(p(f"item {i}", num=(1, 0)) for i in range(6)), numbering)
 
 
+def _label_bomb(repeats: int = 100) -> bytes:
+    """A 5 KB file once imported as 61 MB: a lvlText of %1 repeated over a 61-digit start,
+    each part within its own limit, the whole label far past any real one."""
+    numbering = abstract(0, lvl(0, "%1" * repeats, start=10**60)) + num(1, 0)
+    return docx("".join(p(f"item {i}", num=(1, 0)) for i in range(6)), numbering)
+
+
 _DOC = (
     b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
     b"<w:body><w:p><w:r><w:t>%s</w:t></w:r></w:p></w:body></w:document>"
@@ -281,6 +288,7 @@ XXE = (
         (_numbering_bomb(), "which would print longer than 64 characters"),
         (_numbering_bomb(10**70, "decimal"), "which would print longer than 64 characters"),
         (_numbering_bomb(10**9, "lowerRoman"), "which would print longer than 64 characters"),
+        (_label_bomb(), "a list label would print longer than 256 characters"),
     ],
     ids=[
         "not-zip",
@@ -294,6 +302,7 @@ XXE = (
         "numbering-bomb-letters",
         "numbering-bomb-decimal",
         "numbering-bomb-roman",
+        "numbering-bomb-repeated-label",
     ],
 )
 def test_hostile_or_broken_files_are_refused_with_one_line(empty_tree, tmp_path, data, message):
@@ -306,6 +315,63 @@ def test_hostile_or_broken_files_are_refused_with_one_line(empty_tree, tmp_path,
     assert first.startswith("error[bad-docx]: bad.docx") and message in first
     assert hint.startswith("  hint: ")
     assert git(empty_tree, "status", "--porcelain", "--ignored") == before
+
+
+def test_a_label_bomb_names_the_paragraph_and_costs_no_more_than_the_cap(tmp_path):
+    from sectool.errors import BadWordFile
+
+    source = tmp_path / "labels.docx"
+    source.write_bytes(_label_bomb(repeats=100_000))  # 61 digits x 100,000 = 6 MB per label
+    with pytest.raises(BadWordFile) as caught:
+        read_view(open_package(source), "accept")
+    assert caught.value.message.startswith("labels.docx: a list label would print longer than")
+    assert caught.value.hint.endswith('the paragraph: "item 0"')
+
+
+def test_a_label_at_the_cap_is_read(tmp_path):
+    numbering = abstract(0, lvl(0, "%1" * 4 + "x" * 12, start=10**60)) + num(1, 0)
+    source = tmp_path / "long.docx"
+    source.write_bytes(docx(p("item", num=(1, 0)), numbering))
+    [para] = read_view(open_package(source), "accept").paragraphs()
+    assert para.label == str(10**60) * 4 + "x" * 12  # 256 characters: the most allowed
+
+
+@pytest.mark.parametrize("command", ["import", "record"])
+def test_a_file_that_is_not_regular_is_refused_without_reading_it(empty_tree, tmp_path, command):
+    """/dev/zero once read until the OOM killer; a FIFO with no writer once waited forever."""
+    import os
+
+    fifo = tmp_path / "pipe.docx"
+    os.mkfifo(fifo)
+    if command == "record":
+        assert run_cli("mod", "new", "SECMP0001", "--title", "T", cwd=empty_tree).exit_code == 0
+    before = git(empty_tree, "status", "--porcelain", "--ignored")
+    for source in ("/dev/zero", str(fifo)):
+        if command == "import":
+            args = ("import", source, "--as", "Appendix ZZ", "--title", "T")
+        else:
+            args = ("mod", "record", "SECMP0001", "--from-docx", source, "--as", "Appendix ZZ")
+        result = run_cli(*args, cwd=empty_tree)
+        name = Path(source).name
+        assert result.exit_code == 4, result.stderr
+        first, hint = result.stderr.splitlines()
+        assert (
+            first
+            == f"error[bad-docx]: {name}: is not a regular file (a device, a pipe or a socket)"
+        )
+        assert hint.startswith("  hint: ")
+    assert git(empty_tree, "status", "--porcelain", "--ignored") == before
+
+
+def test_a_file_past_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    from sectool.errors import BadWordFile
+    from sectool.word import package
+
+    source = tmp_path / "big.docx"
+    source.write_bytes(docx(p("text")))
+    monkeypatch.setattr(package, "MAX_FILE_BYTES", source.stat().st_size - 1)
+    with pytest.raises(BadWordFile, match=r"big.docx: is \d+ bytes \(limit \d+\)"):
+        open_package(source)
 
 
 def test_a_member_inflating_past_its_declared_size_is_refused(tmp_path):

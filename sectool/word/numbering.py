@@ -70,6 +70,19 @@ def checked_start(n: int, fmt: str) -> int:
     return n
 
 
+# The longest list label, whole, after every %N is replaced: real SEC labels are under 30
+# characters ("1.2.3.4(a)(iv)"). Without it, a lvlText of %1 repeated thousands of times over
+# a 64-character start value made a 5 KB file print megabytes of label per paragraph.
+MAX_LABEL_CHARS = 256
+
+
+def _label_too_long(length: int) -> BadWordFile:
+    return BadWordFile(
+        f"a list label would print longer than {MAX_LABEL_CHARS} characters ({length} or more)",
+        "check the list's number format (Word: Define New Multilevel List) and save it again",
+    )
+
+
 def format_number(n: int, fmt: str) -> str:
     """One counter in a ``w:numFmt``; unknown formats print decimal (reported by the caller)."""
     if fmt in ("lowerLetter",):
@@ -326,11 +339,16 @@ class Numbering:
         if level.text is None:
             return ""
         if level.fmt == "bullet":
+            if len(level.text) > MAX_LABEL_CHARS:
+                raise _label_too_long(len(level.text))
             return "".join(_BULLETS.get(c, c) for c in level.text)
-        out = []
+        out: list[str] = []
+        length = 0  # checked as the label grows, so building it never costs more than the cap
         text = level.text
         i = 0
         while i < len(text):
+            if length > MAX_LABEL_CHARS:
+                raise _label_too_long(length)
             c = text[i]
             if c == "%" and i + 1 < len(text) and text[i + 1].isdigit():
                 k = int(text[i + 1]) - 1
@@ -340,10 +358,14 @@ class Numbering:
                     self.unknown_formats.add(fmt)
                 n = counters[k] if k in counters else checked_start(source.start, source.fmt)
                 out.append(format_number(n, fmt))
+                length += len(out[-1])
                 i += 2
                 continue
             out.append(c)
+            length += 1
             i += 1
+        if length > MAX_LABEL_CHARS:
+            raise _label_too_long(length)
         return "".join(out)
 
 

@@ -8,10 +8,14 @@ loading, network access and huge trees off, and any document type declaration is
 
 from __future__ import annotations
 
+import io
+import os
 import posixpath
+import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, BinaryIO
 
 from lxml import etree
 
@@ -193,27 +197,73 @@ def open_package(path: Path) -> Package:
     a part too large or too compressed, a DTD or entity declaration, malformed XML.
     """
     name = path.name
-    with path.open("rb") as handle:
-        head = handle.read(8)
-        handle.seek(0, 2)
-        size = handle.tell()
-    if head.startswith(_OLE_MAGIC):
-        raise _refuse(
-            name,
-            "is an OLE compound file: a password-protected (encrypted) Word package or a "
-            "legacy .doc",
-            "remove the password, or save it from Word as a .docx (Word Document)",
-        )
-    if size > MAX_FILE_BYTES:
-        raise _refuse(name, f"is {size} bytes (limit {MAX_FILE_BYTES})", _DAMAGED)
+    # O_NONBLOCK: opening a FIFO for reading must not wait for a writer; fstat then refuses it.
+    handle = os.fdopen(os.open(path, os.O_RDONLY | os.O_NONBLOCK), "rb")
     try:
-        archive = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _refuse(
-            name, "is not a Word document (not a zip package)", "give a .docx file"
-        ) from None
-    with archive:
-        return _read_parts(_Reader(name, archive))
+        mode = os.fstat(handle.fileno())
+        if not stat.S_ISREG(mode.st_mode):  # /dev/zero, a FIFO, a socket: no size to trust
+            raise _refuse(
+                name,
+                "is not a regular file (a device, a pipe or a socket)",
+                "save the Word document to a file and give that file",
+            )
+        if mode.st_size > MAX_FILE_BYTES:
+            raise _refuse(name, f"is {mode.st_size} bytes (limit {MAX_FILE_BYTES})", _DAMAGED)
+        head = handle.read(8)
+        if head.startswith(_OLE_MAGIC):
+            raise _refuse(
+                name,
+                "is an OLE compound file: a password-protected (encrypted) Word package or a "
+                "legacy .doc",
+                "remove the password, or save it from Word as a .docx (Word Document)",
+            )
+        try:
+            archive = zipfile.ZipFile(_Bounded(handle, MAX_FILE_BYTES))
+        except (zipfile.BadZipFile, OSError, ValueError):
+            raise _refuse(
+                name, "is not a Word document (not a zip package)", "give a .docx file"
+            ) from None
+        with archive:
+            return _read_parts(_Reader(name, archive))
+    finally:
+        handle.close()
+
+
+class _Bounded(io.RawIOBase):
+    """A seekable view of the first ``limit`` bytes of a file opened for reading: the zip
+    reader sees a file that ends there, so a file growing while it is read (or a lying size)
+    never makes sectool read more than ``limit`` bytes."""
+
+    def __init__(self, handle: BinaryIO, limit: int) -> None:
+        self._handle = handle
+        self._end = min(os.fstat(handle.fileno()).st_size, limit)
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self._at
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._at, io.SEEK_END: self._end}[whence]
+        if base + offset < 0:
+            raise ValueError("negative seek position")
+        self._at = base + offset
+        return self._at
+
+    def readinto(self, buffer: Any) -> int:
+        want = max(0, min(len(buffer), self._end - self._at))
+        if want == 0:
+            return 0
+        self._handle.seek(self._at)
+        data = self._handle.read(want)
+        buffer[: len(data)] = data
+        self._at += len(data)
+        return len(data)
 
 
 def _read_parts(reader: _Reader) -> Package:

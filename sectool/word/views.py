@@ -205,7 +205,9 @@ class _Walker:
             try:
                 para.label, para.suffix = self.numbering.next_label(*numbered)
             except BadWordFile as exc:
-                raise BadWordFile(f"{self.name}: {exc.message}", exc.hint) from None
+                raise BadWordFile(
+                    f"{self.name}: {exc.message}", f"{exc.hint}; the paragraph: {_quote(text)}"
+                ) from None
             para.level = numbered[1]
         return para
 
@@ -401,3 +403,11 @@ def has_revisions(package: Package) -> bool:
     moves, paragraph-property changes, inserted or deleted rows and cells)."""
     wanted = {INS, DEL, MOVE_FROM, MOVE_TO, w("pPrChange"), w("cellIns"), w("cellDel")}
     return any(True for _ in package.document.iter(*wanted))
+
+
+def _quote(text: str, width: int = 40) -> str:
+    """``text`` on one printable line, cut to ``width`` characters, quoted: for messages."""
+    flat = " ".join("".join(c if c.isprintable() else " " for c in text).split())
+    if not flat:
+        return "(an empty paragraph)"
+    return f'"{flat[:width]}…"' if len(flat) > width else f'"{flat}"'
