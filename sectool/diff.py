@@ -158,6 +158,8 @@ def _encode(seqs: list[list[str]]) -> tuple[list[str], list[str]]:
             ch = table.get(item)
             if ch is None:
                 n = len(items) + 1
+                if n > _MAX_DISTINCT:  # callers check first (see diff_sequences)
+                    raise ValueError("more distinct items than characters")
                 ch = chr(n if n < 0xD800 else n + 0x800)
                 table[item] = ch
                 items.append(item)
@@ -189,6 +191,8 @@ def diff_sequences(
     Each distinct item becomes one character, and diff-match-patch runs with no time limit
     (its default of one second silently degrades to "delete all, insert all").
     """
+    if len(old) + len(new) > _MAX_DISTINCT and len(set(old) | set(new)) > _MAX_DISTINCT:
+        return _replaced(old, new)
     (a, b), _ = _encode([old, new])
     fast = _fast()
     if fast is not None:
@@ -206,6 +210,28 @@ def diff_sequences(
     if semantic:
         engine.diff_cleanupSemantic(diffs)
     return [(_PURE_OPS[op], len(text)) for op, text in diffs]
+
+
+# Each distinct item is one character below U+110000, the surrogates skipped.
+_MAX_DISTINCT = 0x10FFFF - 0x800
+
+
+def _replaced(old: list[str], new: list[str]) -> list[tuple[SegmentOp, int]]:
+    """More distinct items than characters to encode them: the common ends are kept and the
+    rest shown replaced, which stays exact (a rarity: over a million distinct words)."""
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    ops = [
+        (EQUAL, head),
+        (DELETE, len(old) - head - tail),
+        (INSERT, len(new) - head - tail),
+        (EQUAL, tail),
+    ]
+    return [(op, n) for op, n in ops if n]
 
 
 def changed_spans(old: str, new: str) -> list[tuple[int, int, int, int]]:

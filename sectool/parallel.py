@@ -36,7 +36,7 @@ _CHILD_FAILED = 1
 def worker_count() -> int:
     """How many processes :func:`map_groups` may use (1: work in this process only)."""
     wanted = os.environ.get("SECTOOL_WORKERS", "").strip()
-    if wanted.isdigit() and int(wanted) >= 1:
+    if wanted.isascii() and wanted.isdigit() and int(wanted) >= 1:  # not "²"
         return min(int(wanted), MAX_ASKED)
     if not hasattr(os, "fork") or sys.platform == "darwin":
         return 1
@@ -82,7 +82,10 @@ def map_groups(
     results: dict[int, R] = {}
     try:
         for group in groups[1:]:
-            children.append(_fork(work, [items[k] for k in group], group))
+            try:
+                children.append(_fork(work, [items[k] for k in group], group))
+            except OSError:  # no process or pipe to be had: this share is done here, below
+                break
         try:
             results.update(zip(groups[0], work([items[k] for k in groups[0]]), strict=True))
         except Exception:  # noqa: BLE001 - redone below, in order, to raise as one process
@@ -104,9 +107,19 @@ def map_groups(
     return [results[k] for k in range(len(items))]
 
 
+# Called in a worker before it ends (it ends with os._exit, which runs no clean-up of its
+# own): each stops what the worker started, such as its git processes.
+WORKER_EXIT: list[Callable[[], None]] = []
+
+
 def _fork(work: Callable[[list[T]], list[R]], items: list[T], group: list[int]):
     read_end, write_end = os.pipe()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError:
+        os.close(read_end)
+        os.close(write_end)
+        raise
     if pid == 0:  # the worker: never returns
         code = _CHILD_FAILED
         try:
@@ -119,6 +132,9 @@ def _fork(work: Callable[[list[T]], list[R]], items: list[T], group: list[int]):
         except BaseException:  # noqa: BLE001 - reported by the exit code; the parent redoes it
             pass
         finally:
+            for stop in WORKER_EXIT:
+                with contextlib.suppress(BaseException):
+                    stop()
             os._exit(code)
     os.close(write_end)
     return pid, read_end, group

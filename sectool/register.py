@@ -168,7 +168,7 @@ class Register:
                 raise ValueError(f"'{bad[0]}' is not a version label")
             for v in versions:
                 dt.date.fromisoformat(v.effective)
-        except (ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError, RecursionError) as exc:  # nested too deep
             raise MalformedRegister(
                 f"{path} is not a valid register: {exc}",
                 "restore it from git (git checkout -- register.json)",

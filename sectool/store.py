@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sectool.errors import GitFailure, Interrupted, Locked, SectoolError, SigningFailed
+from sectool.parallel import WORKER_EXIT
 
 # Used only for the parts of an identity that neither the environment nor git's config gives.
 _FALLBACK_IDENTITY = {"name": "sectool", "email": "sectool@localhost"}
@@ -114,6 +115,8 @@ class Store:
             capture_output=True,
             env={**self._env, **(env or {})},
         )
+        if proc.returncode == -signal.SIGINT:  # Ctrl-C reached git too: an interruption,
+            raise KeyboardInterrupt  # undone (or finished) as any other, not a git failure
         if check and proc.returncode != 0:
             detail = proc.stderr.decode("utf-8", "replace").strip().splitlines()
             raise GitFailure(
@@ -640,6 +643,15 @@ def _after_fork_in_child() -> None:
 
 if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def _stop_readers() -> None:
+    """Stop this process's cat-file processes and wait for them (a worker ending)."""
+    for store in list(_READING):
+        store.close()
+
+
+WORKER_EXIT.append(_stop_readers)
 
 
 def _shutdown(proc: subprocess.Popen[bytes]) -> None:

@@ -205,6 +205,22 @@ def test_malformed_manifest(sec, sample_tree):
     assert_refused(sec, sample_tree, ["mod", "list"], 4, "not a valid change set manifest")
 
 
+@pytest.mark.parametrize("command", [["mod", "show", "SECMP0039"], ["check"]])
+def test_a_base_that_is_a_json_number_is_a_malformed_manifest(sec, sample_tree, command):
+    """5.10 written as a number reads as 5.1: a label is a string (it was exit 70)."""
+    path = sample_tree / "modifications/SECMP0039/change.json"
+    data = json.loads(path.read_text())
+    data["base"] = 5.7
+    path.write_text(json.dumps(data))
+    git(sample_tree, "commit", "-qam", "base as a number")
+    result = sec(*command)
+    assert "internal" not in result.stderr
+    if command[0] == "check":
+        assert result.exit_code == 1 and "is not a version label (a string)" in result.stdout
+    else:
+        assert result.exit_code == 4 and "is not a version label (a string)" in result.stderr
+
+
 @pytest.mark.parametrize(
     "patch,code,fragment",
     [

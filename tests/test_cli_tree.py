@@ -220,3 +220,16 @@ def test_a_profiler_still_gets_its_results_from_the_command(tmp_path):
     assert out.stat().st_size > 0
     failing = subprocess.run([sys.executable, "-m", "sectool", "diff"], capture_output=True)
     assert failing.returncode == 2  # usage errors keep their exit code
+
+
+def test_a_command_started_with_stderr_closed_still_works(sample_tree):
+    """`sectool diff ... 2>&-`: Python has no sys.stderr then (it was exit 70 on isatty)."""
+    result = subprocess.run(
+        f"{sys.executable} -m sectool diff 5.7 5.7 2>&-",
+        shell=True,
+        cwd=sample_tree,
+        capture_output=False,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert result.returncode == 0 and "Tracked changes" in result.stdout

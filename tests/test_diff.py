@@ -40,6 +40,21 @@ def test_item_diff_accounts_for_every_item(engine, old, new):
     assert sum(n for op, n in ops if op != DELETE) == len(new)
 
 
+@given(old=text, new=text)
+@settings(max_examples=100)
+def test_more_distinct_words_than_characters_still_rebuild_both_texts(old, new):
+    """Over a million distinct words would not fit the character encoding of the C++ diff
+    (it raised ValueError: chr() arg not in range); the change is then shown replaced."""
+    limit = diff_module._MAX_DISTINCT
+    diff_module._MAX_DISTINCT = 3
+    try:
+        segments = word_diff(old, new)
+    finally:
+        diff_module._MAX_DISTINCT = limit
+    assert "".join(s.text for s in segments if s.op in (EQUAL, DELETE)) == old
+    assert "".join(s.text for s in segments if s.op in (EQUAL, INSERT)) == new
+
+
 def test_words_not_characters():
     segments = word_diff("falls 12 months after", "falls up to 13 months after")
     changed = [(s.op, s.text) for s in segments if s.op != EQUAL]

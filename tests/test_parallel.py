@@ -130,6 +130,39 @@ def test_worker_count_setting(monkeypatch):
     assert parallel.worker_count() == 3
     monkeypatch.setenv("SECTOOL_WORKERS", "100000")
     assert parallel.worker_count() == parallel.MAX_ASKED
-    for ignored in ("nonsense", "0", "-2", ""):
+    for ignored in ("nonsense", "0", "-2", "", "\u00b2"):
         monkeypatch.setenv("SECTOOL_WORKERS", ignored)
         assert 1 <= parallel.worker_count() <= parallel.MAX_WORKERS
+
+
+@forking
+def test_when_no_worker_can_start_the_work_is_done_here(monkeypatch):
+    def no_fork() -> int:
+        raise OSError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    out = map_groups(_tagged, list(range(10)), [1] * 10, workers=3)
+    assert [square for square, _ in out] == [x * x for x in range(10)]
+    assert {pid for _, pid in out} == {os.getpid()}
+
+
+@forking
+def test_a_worker_stops_its_git_process_before_it_ends(tmp_path: Path):
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    (tmp_path / "a.md").write_text("text\n")
+    subprocess.run(["git", "-C", str(tmp_path), "add", "."], check=True)
+    commit = ["git", "-C", str(tmp_path), "-c", "user.name=t", "-c", "user.email=t@t"]
+    subprocess.run([*commit, "commit", "-qm", "x"], check=True)
+    store = Store(tmp_path)
+    parent = os.getpid()
+
+    def read(items: list[int]) -> list[int]:
+        store.read("HEAD", "a.md")
+        assert store._catfile is not None
+        return [store._catfile.pid if os.getpid() != parent else 0 for _ in items]
+
+    pids = {pid for pid in map_groups(read, [1, 2, 3, 4], [1] * 4, workers=4) if pid}
+    assert len(pids) == 3
+    for pid in pids:  # waited for by its worker, so gone, not left to init
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

@@ -191,7 +191,7 @@ def test_libreoffice_error_is_reported_and_nothing_written(
     assert list(private_tmp.iterdir()) == []
 
 
-@pytest.mark.parametrize("value", ["abc", "0", "-5", "inf", "nan"])
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "inf", "nan", "1e9", "86401"])
 def test_a_bad_timeout_is_a_usage_error(demo, tmp_path, monkeypatch, value):
     monkeypatch.setenv("PATH", bin_with(tmp_path, "exit 0\n"))
     monkeypatch.setenv("SECTOOL_PDF_TIMEOUT", value)

@@ -35,6 +35,14 @@ def test_bad_changes_list_is_malformed_register(sample_tree: Path, command: str,
     assert "internal" not in result.stderr
 
 
+@pytest.mark.parametrize("command", ["versions", "check"])
+def test_a_register_nested_too_deep_is_malformed_register(sample_tree: Path, command: str):
+    (sample_tree / "register.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    result = run_cli(command, cwd=sample_tree)
+    assert result.exit_code == 4 and "error[malformed-register]" in result.stderr
+    assert "internal" not in result.stderr
+
+
 def _paths(node: Any, path: tuple = ()) -> Iterator[tuple]:
     yield path
     if isinstance(node, dict):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from sectool.store import Store, merge_file
 from tests.conftest import git
 
@@ -36,3 +38,10 @@ def test_refresh_index_clears_a_stat_only_change(tmp_path: Path):
     assert git(tmp_path, "diff-files", "--name-only") == "a.md\n"  # git has not looked yet
     store.refresh_index()
     assert git(tmp_path, "diff-files", "--name-only") == ""
+
+
+def test_git_killed_by_ctrl_c_is_an_interruption_not_a_git_failure(tmp_path):
+    """Ctrl-C reaches the git process as well as sectool: that is exit 130, not git-failed."""
+    store = Store.init(tmp_path)
+    with pytest.raises(KeyboardInterrupt):
+        store.git("-c", "alias.die=!kill -INT $PPID", "die")

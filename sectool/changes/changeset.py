@@ -273,13 +273,17 @@ def _validate(
         problems.append(f"path '{change.path}' is not one of {', '.join(paths)}")
     if unknown_state is not None:
         problems.append(f"state '{unknown_state}' is not one of {', '.join(STATES)}")
-    if change.base is not None and not looks_like_version(str(change.base)):
-        problems.append(f"base '{change.base}' is not a version label")
+    if change.base is not None and not (
+        isinstance(change.base, str) and looks_like_version(change.base)
+    ):  # a label is a string: 5.10 as a JSON number would be 5.1
+        problems.append(f"base '{change.base}' is not a version label (a string)")
     problems += history or []
     for doc in change.documents.values():
         if doc.op not in ("edit", "add", "remove"):
             problems.append(f"{doc.doc_id}: op '{doc.op}' is not edit, add or remove")
-        if doc.version is not None and not looks_like_version(str(doc.version)):
+        if doc.version is not None and not (
+            isinstance(doc.version, str) and looks_like_version(doc.version)
+        ):
             problems.append(f"{doc.doc_id}: version '{doc.version}' is not a version label")
     if problems:
         raise MalformedChange(

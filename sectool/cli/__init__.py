@@ -144,8 +144,9 @@ def _exit_now(code: int) -> NoReturn:
     """
     watched = sys.gettrace() or sys.getprofile() or "coverage" in sys.modules
     try:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:  # None: the process was started with it closed
+                stream.flush()
     except OSError:
         sys.exit(code)
     if watched:

@@ -13,7 +13,7 @@ from sectool.cli.common import tree_from, use_colour
 
 def _progress():
     """A progress bar on stderr for long runs; nothing when stderr is not a terminal."""
-    if not sys.stderr.isatty():
+    if sys.stderr is None or not sys.stderr.isatty():  # None: started with stderr closed
         return None, None
     from rich.console import Console
     from rich.progress import Progress

@@ -102,6 +102,9 @@ def find_soffice() -> str:
     )
 
 
+MAX_TIMEOUT = 86_400  # a day
+
+
 def timeout_from_environment() -> float:
     """``SECTOOL_PDF_TIMEOUT`` in seconds, or the default. Raises BadTimeout."""
     raw = os.environ.get("SECTOOL_PDF_TIMEOUT", "").strip()
@@ -111,9 +114,9 @@ def timeout_from_environment() -> float:
         value = float(raw)
     except ValueError:
         value = -1.0
-    if not value > 0 or value == float("inf"):
+    if not 0 < value <= MAX_TIMEOUT:  # beyond what the OS's waits take (1e9 overflowed)
         raise BadTimeout(
-            f"SECTOOL_PDF_TIMEOUT is {raw!r}, not a positive number of seconds",
+            f"SECTOOL_PDF_TIMEOUT is {raw!r}, not a number of seconds from 0 to {MAX_TIMEOUT}",
             "set it to a number such as 600, or unset it for the default of 300",
         )
     return value
