@@ -219,12 +219,7 @@ _MAX_DISTINCT = 0x10FFFF - 0x800
 def _replaced(old: list[str], new: list[str]) -> list[tuple[SegmentOp, int]]:
     """More distinct items than characters to encode them: the common ends are kept and the
     rest shown replaced, which stays exact (a rarity: over a million distinct words)."""
-    head = 0
-    while head < min(len(old), len(new)) and old[head] == new[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
-        tail += 1
+    head, tail = _shared_ends(old, new)
     ops = [
         (EQUAL, head),
         (DELETE, len(old) - head - tail),
@@ -425,18 +420,24 @@ def _common_ends(old: str, new: str) -> tuple[str, str, str, str]:
     """Split off the tokens an edit's two sides start and end with (a word whose white space
     alone changed keeps the word unchanged)."""
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
-    head = 0
-    while head < min(len(a), len(b)) and a[head] == b[head]:
-        head += 1
-    tail = 0
-    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
-        tail += 1
+    head, tail = _shared_ends(a, b)
     return (
         "".join(a[:head]),
         "".join(a[head : len(a) - tail]),
         "".join(b[head : len(b) - tail]),
         "".join(a[len(a) - tail :]),
     )
+
+
+def _shared_ends(a: list[str], b: list[str]) -> tuple[int, int]:
+    """How many items two sequences start with and then end with in common (not overlapping)."""
+    head = 0
+    while head < min(len(a), len(b)) and a[head] == b[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(a), len(b)) - head and a[-1 - tail] == b[-1 - tail]:
+        tail += 1
+    return head, tail
 
 
 def _key(block: Block) -> str:
