@@ -233,3 +233,51 @@ def test_a_command_started_with_stderr_closed_still_works(sample_tree):
         text=True,
     )
     assert result.returncode == 0 and "Tracked changes" in result.stdout
+
+
+def _on_a_terminal(argv: list[str], cwd: Path, env: dict | None = None) -> str:
+    """What a command prints to a terminal (a pseudo-terminal), as text."""
+    import os
+    import pty
+
+    leader, follower = pty.openpty()
+    proc = subprocess.Popen(
+        argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=follower, stderr=follower, env=env
+    )
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            data = os.read(leader, 65536)
+        except OSError:  # the follower side closed: the command ended
+            break
+        if not data:
+            break
+        chunks.append(data)
+    proc.wait()
+    os.close(leader)
+    return b"".join(chunks).decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("colour", [True, False])
+def test_text_from_files_cannot_command_the_terminal(sample_tree, colour):
+    """An escape sequence in a document (retitle the window, clear the screen) is shown as
+    symbols on a terminal, in colour or not."""
+    import os
+
+    path = sample_tree / "sections/M.md"
+    path.write_text(
+        path.read_text().replace(
+            "within five Working Days", "within \x1b]0;pwned\x07five\x1b[2J Days"
+        ),
+        encoding="utf-8",
+    )
+    env = {**os.environ, "NO_COLOR": "" if colour else "1"}
+    env.pop("NO_COLOR") if colour else None
+    shown = _on_a_terminal([sys.executable, "-m", "sectool", "show", "M6.2"], sample_tree, env)
+    assert "\x1b]0;" not in shown and "\x1b[2J" not in shown and "\x07" not in shown
+    assert "\u241b]0;pwned\u2407five\u241b[2J" in shown
+    diffed = _on_a_terminal(
+        [sys.executable, "-m", "sectool", "diff", "5.7", "working"], sample_tree, env
+    )
+    assert "\x1b]0;" not in diffed and "\u241b]0;pwned" in diffed

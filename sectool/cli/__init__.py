@@ -124,6 +124,9 @@ def cli(ctx: click.Context, directory: str | None, debug: bool) -> None:
 
 def main() -> None:
     from sectool.cli import commands  # noqa: F401  (registers the commands)
+    from sectool.cli.common import guard_terminals
+
+    guard_terminals()  # text from files never commands the user's terminal
 
     try:
         cli.main(prog_name="sectool", standalone_mode=True)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from sectool.cli import cli
-from sectool.cli.common import tree_from, use_colour, working_dir
+from sectool.cli.common import raw, terminal_safe, tree_from, use_colour, working_dir
 from sectool.model import Severity
 
 
@@ -62,9 +64,9 @@ def check(ctx, targets, fmt, fail_on, changed_since) -> None:
             "hint": "dim",
             "summary": "bold",
         }
-        console = Console(highlight=False, soft_wrap=True)
+        console = Console(file=raw(sys.stdout), highlight=False, soft_wrap=True)
         for line, style in render_text(result):
-            console.print(Text(line, style=styles.get(style, "")))
+            console.print(Text(terminal_safe(line), style=styles.get(style, "")))
     else:
         click.echo("\n".join(line for line, _ in render_text(result)))
     ctx.exit(1 if result.failed(Severity(fail_on)) else 0)

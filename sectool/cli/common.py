@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TextIO
 
 import click
 
@@ -32,6 +33,50 @@ def working_dir(ctx: click.Context) -> Path:
 
 def echo_json(data) -> None:
     click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+
+
+# Every control character but tab and newline: ESC and CSI start terminal commands (move the
+# cursor, recolour, retitle the window), CR and backspace overwrite what was printed.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str) -> str:
+    """``text`` with its control characters shown as symbols (ESC as U+241B, DEL as U+2421,
+    C1 controls as U+FFFD), so that text read from files cannot command a terminal."""
+    return _UNSAFE.sub(_picture, text)
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return chr(0x2400 + code) if code < 0x20 else ("\u2421" if code == 0x7F else "\ufffd")
+
+
+class TerminalStream:
+    """A terminal's text stream that shows control characters written to it as symbols
+    (:func:`terminal_safe`); ``raw_stream`` is the stream itself, for rich's own styling."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.raw_stream = stream
+
+    def write(self, text: str) -> int:
+        self.raw_stream.write(terminal_safe(text))
+        return len(text)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.raw_stream, name)
+
+
+def guard_terminals() -> None:
+    """Wrap standard output and error in :class:`TerminalStream` where they are terminals."""
+    for name in ("stdout", "stderr"):
+        stream = getattr(sys, name)
+        if stream is not None and hasattr(stream, "isatty") and stream.isatty():
+            setattr(sys, name, TerminalStream(stream))
+
+
+def raw(stream: Any) -> Any:
+    """The stream under a :class:`TerminalStream` (or the stream itself)."""
+    return getattr(stream, "raw_stream", stream)
 
 
 def use_colour(stream=None) -> bool:

@@ -13,12 +13,16 @@ STYLE = {INSERT: "green underline", DELETE: "red strike", "heading": "bold", "me
 
 def print_rich(lines: Iterable[list[Run]], file: TextIO | None = None) -> None:
     """Print lines of runs (from ``render.text.redline_runs``) in colour and strike-through."""
+    import sys
+
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=file, highlight=False, soft_wrap=True)
+    from sectool.cli.common import raw, terminal_safe
+
+    console = Console(file=file or raw(sys.stdout), highlight=False, soft_wrap=True)
     for line in lines:
         text = Text()
         for run in line:
-            text.append(run.text, style=STYLE.get(run.kind, ""))
+            text.append(terminal_safe(run.text), style=STYLE.get(run.kind, ""))
         console.print(text)

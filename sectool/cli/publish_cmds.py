@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from sectool.cli import cli
-from sectool.cli.common import tree_from, use_colour
+from sectool.cli.common import raw, tree_from, use_colour
 
 
 def _progress():
@@ -20,7 +20,8 @@ def _progress():
 
     # Drawn when told, not by a thread of its own: documents are compared in forked worker
     # processes (sectool.parallel), which is done only while no other thread runs.
-    progress = Progress(console=Console(stderr=True), transient=True, auto_refresh=False)
+    console = Console(file=raw(sys.stderr))  # its own escapes, not shown as symbols
+    progress = Progress(console=console, transient=True, auto_refresh=False)
     task = progress.add_task("Comparing documents", total=None)
 
     def update(done: int, total: int) -> None:
