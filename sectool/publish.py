@@ -140,12 +140,20 @@ def _write(path: Path, data: bytes) -> bool:
 
 
 def _write_word(redline: Redline, fmt: str, output: Path | None, one_file: bool) -> list[Path]:
-    """One .docx (or, through LibreOffice, .pdf) per changed document; for pdf, every file is
-    converted before any is written, so a failed conversion writes nothing."""
+    """One .docx (or, through LibreOffice, .pdf) per changed document; every target is checked
+    and (for pdf) every file converted before any is written, so a refusal or a failed
+    conversion writes nothing."""
     docs = redline.documents
     if not docs:
         return []
     paths = _redline_paths(redline, output, one_file, f".{fmt}")
+    for path in paths:  # every target checked before any is written: none or all
+        if path != STDOUT:
+            _refuse_tree_files(path)
+            if path.is_dir():
+                raise OutputError(
+                    f"{path} is a directory", "remove or rename it, or give another -o folder"
+                )
     files = rendered(redline, lambda doc: redline_docx(redline, doc))
     if fmt == "docx":
         return [path for path, data in zip(paths, files, strict=True) if _write(path, data)]

@@ -395,3 +395,16 @@ def test_json_is_the_standard_librarys_indented_encoding(demo, old, new):
     whole = json.dumps(redline.as_json(), indent=2, ensure_ascii=False) + "\n"
     assert redline_json(redline) == whole
     assert json.loads(whole)["documents"] or old == new
+
+
+@pytest.mark.parametrize("fmt", ["docx"])
+def test_a_target_that_is_a_directory_stops_the_run_before_any_file_is_written(demo, tmp_path, fmt):
+    out = tmp_path / "redlines"
+    first = run_cli("diff", "5.7", "5.9", "--format", fmt, "-o", str(out), cwd=demo)
+    names = sorted(p.name for p in out.iterdir())
+    assert first.exit_code == 0 and len(names) >= 2
+    shutil.rmtree(out)
+    (out / names[-1]).mkdir(parents=True)  # the last document's file name is taken
+    again = run_cli("diff", "5.7", "5.9", "--format", fmt, "-o", str(out), cwd=demo)
+    assert again.exit_code == 4 and f"{names[-1]} is a directory" in again.stderr
+    assert sorted(p.name for p in out.iterdir()) == [names[-1]]  # nothing else written
