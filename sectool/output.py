@@ -48,7 +48,7 @@ def write_output(path: Path, data: bytes) -> bool:
     return True
 
 
-def _umask() -> int:
+def current_umask() -> int:
     """The process's umask (read by setting it, and set straight back)."""
     mask = os.umask(0o022)
     os.umask(mask)
@@ -74,7 +74,7 @@ def _replace(target: Path, data: bytes, mode: int | None) -> None:
             stream.write(data)
         # keep the permissions of the file being replaced; a new file gets what open() would
         # give it (0666 less the umask), not mkstemp's private 0600
-        os.chmod(name, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+        os.chmod(name, stat.S_IMODE(mode) if mode is not None else 0o666 & ~current_umask())
         os.replace(name, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -107,24 +107,19 @@ def rendered(redline: Redline, render: Callable[[DocRedline], R]) -> list[R]:
 
 def redline_lines(redline: Redline) -> list:
     """The text redline as lines of styled runs (:mod:`sectool.render.text`)."""
-    from sectool.render.text import Run
+    from sectool.render.text import Run, redline_runs
 
     lines = [[Run(f"Tracked changes: {redline.from_label} to {redline.to_label}", "heading")]]
     if not redline.documents:
         lines.append([Run("no document changed", "meta")])
     for doc in redline.documents:
-        lines += _document_lines(doc)
+        lines.append([Run("")])
+        lines += redline_runs(
+            f"{doc.name} ({doc.from_version or 'new'} -> {doc.to_version or 'removed'})",
+            doc.diff,
+            doc.shown_changes(),
+        )
     return lines
-
-
-def _document_lines(doc: DocRedline) -> list:
-    from sectool.render.text import Run, redline_runs
-
-    return [[Run("")]] + redline_runs(
-        f"{doc.name} ({doc.from_version or 'new'} -> {doc.to_version or 'removed'})",
-        doc.diff,
-        doc.shown_changes(),
-    )
 
 
 def write_file(path: Path, data: bytes) -> bool:

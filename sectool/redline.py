@@ -123,16 +123,15 @@ class Redline:
     changes: list[RedlineChange]
     date: str  # the date pinned into every output (TO's effective date)
 
-    def as_json(self, documents: bool = True) -> dict:
-        """The redline as JSON data; ``documents=False`` leaves the last key, "documents",
-        an empty list (see :meth:`DocRedline.as_json` for each of its items)."""
+    def as_json(self) -> dict:
+        """The redline as JSON data (see :meth:`DocRedline.as_json` for each document)."""
         return {
             "from": self.from_label,
             "to": self.to_label,
             "from_effective": self.from_effective,
             "to_effective": self.to_effective,
             "changes": [c.to_json() for c in self.changes],
-            "documents": [d.as_json() for d in self.documents] if documents else [],
+            "documents": [d.as_json() for d in self.documents],
         }
 
 

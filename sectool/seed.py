@@ -12,6 +12,7 @@ from pathlib import Path
 from sectool.document import parse_document
 from sectool.errors import TreeExists
 from sectool.model import DocId
+from sectool.output import current_umask
 from sectool.records import (
     CHANGELOG,
     CHANGELOG_HEAD,
@@ -83,9 +84,8 @@ def create_tree_with(
         )
     dest.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".sectool-init-", dir=dest.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    staging.chmod(0o777 & ~umask)  # mkdtemp makes it private; a tree is a normal folder
+    # mkdtemp makes it private; a tree is a normal folder
+    staging.chmod(0o777 & ~current_umask())
     try:
         register = _populate(staging, files, record, note)
         if dest.exists():

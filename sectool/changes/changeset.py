@@ -260,6 +260,11 @@ class ChangeSet:
         return change
 
 
+def _is_label(value: object) -> bool:
+    """A version label: a string (5.10 as a JSON number would read as 5.1) that looks like one."""
+    return isinstance(value, str) and looks_like_version(value)
+
+
 def _validate(
     change: ChangeSet, path: str, unknown_state: object = None, history: list[str] | None = None
 ) -> None:
@@ -273,17 +278,13 @@ def _validate(
         problems.append(f"path '{change.path}' is not one of {', '.join(paths)}")
     if unknown_state is not None:
         problems.append(f"state '{unknown_state}' is not one of {', '.join(STATES)}")
-    if change.base is not None and not (
-        isinstance(change.base, str) and looks_like_version(change.base)
-    ):  # a label is a string: 5.10 as a JSON number would be 5.1
+    if change.base is not None and not _is_label(change.base):
         problems.append(f"base '{change.base}' is not a version label (a string)")
     problems += history or []
     for doc in change.documents.values():
         if doc.op not in ("edit", "add", "remove"):
             problems.append(f"{doc.doc_id}: op '{doc.op}' is not edit, add or remove")
-        if doc.version is not None and not (
-            isinstance(doc.version, str) and looks_like_version(doc.version)
-        ):
+        if doc.version is not None and not _is_label(doc.version):
             problems.append(f"{doc.doc_id}: version '{doc.version}' is not a version label")
     if problems:
         raise MalformedChange(
